@@ -1,0 +1,3 @@
+"""campaignctl: campaigns as code for public-service communications."""
+
+__version__ = "0.1.0"

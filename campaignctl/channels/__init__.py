@@ -1,0 +1,74 @@
+"""The channel registry: built-in and third-party channels, found through one entry-point group.
+
+A third-party package adds a platform by declaring, in its pyproject.toml::
+
+    [project.entry-points."campaignctl.channels"]
+    mastodon = "campaignctl_mastodon:MastodonChannel"
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+from ..errors import ConfigError
+
+if TYPE_CHECKING:
+    from .base import Channel, Limits
+
+ENTRY_POINT_GROUP = "campaignctl.channels"
+
+# Used only when the package's metadata is missing (running from a source tree that was
+# never installed); an installed campaignctl always answers from its entry points.
+_BUILT_IN = {
+    "x": "campaignctl.channels.x:XChannel",
+    "facebook": "campaignctl.channels.facebook:FacebookChannel",
+    "youtube": "campaignctl.channels.youtube:YouTubeChannel",
+    "tiktok": "campaignctl.channels.tiktok:TikTokChannel",
+}
+
+
+@cache
+def _targets() -> dict[str, str]:
+    from importlib.metadata import entry_points
+
+    found = {ep.name: ep.value for ep in entry_points(group=ENTRY_POINT_GROUP)}
+    return found or dict(_BUILT_IN)
+
+
+def platforms() -> list[str]:
+    """Every platform name a channels.yaml account may use."""
+    return sorted(_targets())
+
+
+@cache
+def channel_class(platform: str) -> type[Channel]:
+    """The Channel subclass for ``platform``; importing it imports no SDK."""
+    target = _targets().get(platform)
+    if target is None:
+        raise ConfigError(
+            f"unknown platform {platform!r}",
+            f"use one of: {', '.join(platforms())}",
+        )
+    module_name, _, attr = target.partition(":")
+    return getattr(import_module(module_name), attr)
+
+
+def limits_for(platform: str) -> Limits:
+    """The declared limits of a platform (offline; no SDK import)."""
+    return channel_class(platform).limits
+
+
+def open_channel(account, secrets, *, sandbox_url: str | None = None, **kwargs) -> Channel:
+    """An adapter for ``account``; pointed at the sandbox when asked or when the account says
+    ``sandbox: true`` (URL from CAMPAIGNCTL_SANDBOX_URL, default http://127.0.0.1:8765)."""
+    import os
+
+    from .base import DEFAULT_SANDBOX_URL
+
+    base_url = account.base_url
+    if sandbox_url or account.sandbox:
+        root = sandbox_url or os.environ.get("CAMPAIGNCTL_SANDBOX_URL", DEFAULT_SANDBOX_URL)
+        base_url = f"{root.rstrip('/')}/{account.platform}"
+    return channel_class(account.platform)(account, secrets, base_url=base_url, **kwargs)

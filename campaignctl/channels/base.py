@@ -1,0 +1,99 @@
+"""The one interface every platform adapter implements, and the limits it declares as data.
+
+A channel module may import its platform SDK only inside methods (never at module
+level): rules.py reads ``limits`` on the offline path, which must stay free of SDKs.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, ClassVar
+
+from ..models import Account, Metrics, Published, RenderedPost
+
+DEFAULT_SANDBOX_URL = "http://127.0.0.1:8765"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What a platform accepts and how fast; rules.py and the publisher enforce these."""
+
+    text_max: int  # per post (per thread part where ``thread``)
+    text_counter: str = "chars"  # "twitter" (weighted), "chars", "utf16", "bytes"
+    thread: bool = False  # an X-style reply chain is allowed
+    max_images: int = 0
+    max_videos: int = 0
+    mix_images_and_video: bool = False
+    requires_video: bool = False
+    alt_text_max: int | None = None
+    # Throttling: calls allowed per window for the publish path, and how many at once.
+    requests_per_window: int = 100
+    window_seconds: int = 900
+    max_concurrency: int = 4
+    metrics_batch: int = 100  # ids per metrics call
+    can_delete: bool = True
+    option_fields: tuple[str, ...] = ()  # allowed keys under post.options.<platform>
+
+
+@dataclass
+class CheckReport:
+    """`channels check`: what the credential may do, one line for users."""
+
+    ok: bool
+    summary: str
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+Progress = Callable[[int, int], None]  # (bytes_sent, bytes_total)
+
+
+class Channel(ABC):
+    """A platform account that can publish, delete, measure and check itself."""
+
+    platform: ClassVar[str]
+    limits: ClassVar[Limits]
+    # The production API base this adapter talks to; the sandbox replaces it.
+    default_base_url: ClassVar[str]
+
+    def __init__(self, account: Account, secrets: "SecretSource", *,
+                 base_url: str | None = None, timeout: float = 30.0,
+                 clock: Callable[[], datetime] | None = None) -> None:
+        self.account = account
+        self.secrets = secrets
+        self.base_url = (base_url or account.base_url or self.default_base_url).rstrip("/")
+        self.timeout = timeout
+        self.clock = clock or (lambda: datetime.now(timezone.utc))
+
+    @property
+    def name(self) -> str:
+        return self.account.name
+
+    @abstractmethod
+    def publish(self, post: RenderedPost, progress: Progress | None = None) -> Published:
+        """Send the post; return the platform's ids and URL. Raises ChannelError subclasses."""
+
+    @abstractmethod
+    def delete(self, published: Published) -> None:
+        """Remove a published post (every thread part). NotSupported where impossible."""
+
+    @abstractmethod
+    def metrics(self, published: list[Published]) -> list[Metrics]:
+        """Current numbers for each post, batched by ``limits.metrics_batch``; gaps, not zeros."""
+
+    @abstractmethod
+    def check(self) -> CheckReport:
+        """Verify the credential against the platform and say what it may do."""
+
+    @abstractmethod
+    def find_recent(self, post: RenderedPost, since: datetime) -> Published | None:
+        """Find a post with this content made after ``since`` (to reconcile unknown outcomes)."""
+
+    def __repr__(self) -> str:  # never show credentials
+        return f"<{type(self).__name__} {self.account.name!r} at {self.base_url}>"
+
+
+# Imported late to keep the names above importable from credentials without a cycle.
+from .credentials import SecretSource  # noqa: E402

@@ -1,0 +1,164 @@
+"""Every error campaignctl raises on purpose.
+
+Library code raises these and never prints; ``cli.py`` turns each into one
+line (file:line, what is wrong, what to do) and an exit code.
+
+    CampaignctlError                 message + hint; exit 2 unless said otherwise
+    ├── UsageError                   a bad flag or argument
+    ├── ConfigError                  channels.yaml or the workspace is unusable
+    ├── ValidationFailed             campaign problems found (exit 1); carries Problems
+    ├── CredentialError              a secret reference cannot be resolved
+    ├── LedgerError                  the ledger database cannot be opened or migrated
+    └── ChannelError                 a platform call failed; the publisher acts on the subclass
+        ├── AuthError                token expired or revoked: a person must act
+        ├── RateLimited              retry after ``retry_at`` (from the platform's headers)
+        ├── Rejected                 the platform refused the content: never retry
+        ├── TransientError           network or 5xx: retry with backoff
+        ├── UnknownOutcome           the request may have been applied: reconcile first
+        └── NotSupported             the platform cannot do this (e.g. TikTok delete)
+
+Messages must never contain a secret value; channel code builds them from the
+platform's reply, which never echoes tokens back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the user's input, located as precisely as we can."""
+
+    message: str
+    file: str | None = None
+    line: int | None = None
+    hint: str | None = None
+    severity: str = "error"  # "error" or "warning"
+    code: str = "invalid"
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+    def location(self) -> str:
+        if self.file and self.line:
+            return f"{self.file}:{self.line}"
+        return self.file or "-"
+
+    def one_line(self) -> str:
+        """file:line: severity: message (hint) — the form users see."""
+        text = f"{self.location()}: {self.severity}: {self.message}"
+        if self.hint:
+            text += f" — {self.hint}"
+        return text
+
+
+class CampaignctlError(Exception):
+    """Base of every deliberate error; ``hint`` says what to do about it."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, hint: str | None = None, *, file: str | None = None,
+                 line: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        self.file = file
+        self.line = line
+
+    def one_line(self) -> str:
+        where = ""
+        if self.file:
+            where = f"{self.file}:{self.line}: " if self.line else f"{self.file}: "
+        text = f"{where}error: {self.message}"
+        if self.hint:
+            text += f" — {self.hint}"
+        return text
+
+
+class UsageError(CampaignctlError):
+    """A bad command-line flag or argument."""
+
+
+class ConfigError(CampaignctlError):
+    """channels.yaml or the workspace layout cannot be used."""
+
+
+class ValidationFailed(CampaignctlError):
+    """Campaign files have problems; every one is listed at once."""
+
+    exit_code = 1
+
+    def __init__(self, problems: list[Problem]) -> None:
+        errors = [p for p in problems if p.is_error]
+        super().__init__(f"{len(errors)} problem(s) found")
+        self.problems = problems
+
+
+class CredentialError(CampaignctlError):
+    """A credential reference (${ENV}, .env, keyring) cannot be resolved."""
+
+
+class LedgerError(CampaignctlError):
+    """The ledger database cannot be opened, migrated or written."""
+
+
+@dataclass
+class _RetryInfo:
+    retry_at: datetime | None = None
+    details: dict = field(default_factory=dict)
+
+
+class ChannelError(CampaignctlError):
+    """A call to a platform failed. ``channel`` names the account."""
+
+    retryable = False
+
+    def __init__(self, message: str, hint: str | None = None, *, channel: str | None = None,
+                 status: int | None = None, platform_code: str | None = None) -> None:
+        super().__init__(message, hint)
+        self.channel = channel
+        self.status = status
+        self.platform_code = platform_code
+
+    def one_line(self) -> str:
+        prefix = f"{self.channel}: " if self.channel else ""
+        text = f"{prefix}{type(self).__name__}: {self.message}"
+        if self.hint:
+            text += f" — {self.hint}"
+        return text
+
+
+class AuthError(ChannelError):
+    """The token is missing, expired or revoked; a person must log in again."""
+
+
+class RateLimited(ChannelError):
+    """The platform says slow down; ``retry_at`` is when it allows the next call."""
+
+    retryable = True
+
+    def __init__(self, message: str, hint: str | None = None, *, retry_at: datetime | None = None,
+                 **kw) -> None:
+        super().__init__(message, hint, **kw)
+        self.retry_at = retry_at
+
+
+class Rejected(ChannelError):
+    """The platform refused this content (duplicate, too long, policy); never retried."""
+
+
+class TransientError(ChannelError):
+    """A network error or a 5xx before anything was applied; safe to retry."""
+
+    retryable = True
+
+
+class UnknownOutcome(ChannelError):
+    """The request may have reached the platform (timeout after send, crash)."""
+
+
+class NotSupported(ChannelError):
+    """The platform has no API for this (TikTok cannot delete posts)."""

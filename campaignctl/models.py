@@ -1,0 +1,227 @@
+"""The types the rest of campaignctl passes around. No I/O here, and no imports of ours
+but errors.
+
+Campaign files are validated in config.py and turned into these plain dataclasses;
+schedule.py turns a Campaign into Occurrences; render.py turns an (Occurrence,
+channel) into a RenderedPost; channels/* publish a RenderedPost and return a
+Published.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+
+PLATFORMS = ("x", "facebook", "youtube", "tiktok")
+
+# Occurrence / ledger states. The ledger adds the publishing ones.
+SCHEDULED = "scheduled"
+SKIPPED = "skipped"
+
+
+@dataclass(frozen=True)
+class Mark:
+    """Where a value came from: the file and 1-based line, for error messages."""
+
+    file: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass(frozen=True)
+class Media:
+    """A picture or video attached to a post. ``path`` is resolved against the workspace."""
+
+    path: Path
+    alt: str | None = None
+    mark: Mark | None = None
+    kind: str | None = None  # "image" | "gif" | "video", read from the file's content
+    mime: str | None = None
+
+
+@dataclass(frozen=True)
+class Blackout:
+    """A window (aware datetimes, inclusive) in which nothing is posted."""
+
+    start: datetime
+    end: datetime
+    reason: str
+    mark: Mark | None = None
+
+    def covers(self, instant: datetime) -> bool:
+        return self.start <= instant <= self.end
+
+
+@dataclass
+class Post:
+    """One entry of a campaign's ``posts:`` list, as written (times are local, naive)."""
+
+    id: str
+    template: str | None = None
+    text: str | None = None
+    at: datetime | None = None  # naive, local to the campaign's timezone
+    every: str | None = None  # 5-field cron, local
+    from_date: date | None = None  # inclusive local dates bounding `every`
+    until_date: date | None = None
+    channels: list[str] | None = None  # overrides the campaign's list
+    vars: dict[str, Any] = field(default_factory=dict)
+    media: list[Media] = field(default_factory=list)
+    options: dict[str, dict[str, Any]] = field(default_factory=dict)  # per platform
+    priority: str = "normal"  # "normal" | "emergency"
+    mark: Mark | None = None
+    # Marks of individual fields ("at", "text", "media.0.alt", ...) for precise errors.
+    marks: dict[str, Mark] = field(default_factory=dict)
+
+    def mark_of(self, key: str) -> Mark | None:
+        return self.marks.get(key) or self.mark
+
+
+@dataclass
+class Campaign:
+    id: str
+    name: str
+    timezone: str
+    channels: list[str]
+    posts: list[Post]
+    vars: dict[str, Any] = field(default_factory=dict)
+    blackouts: list[Blackout] = field(default_factory=list)
+    path: Path | None = None
+    mark: Mark | None = None
+    marks: dict[str, Mark] = field(default_factory=dict)
+
+    def post(self, post_id: str) -> Post | None:
+        return next((p for p in self.posts if p.id == post_id), None)
+
+    def channels_for(self, post: Post) -> list[str]:
+        return list(post.channels if post.channels is not None else self.channels)
+
+
+@dataclass
+class Account:
+    """A named channel account from channels.yaml. ``credentials`` holds references only."""
+
+    name: str
+    platform: str
+    credentials: dict[str, str] = field(default_factory=dict)  # "${ENV}" / "keyring:..."
+    sandbox: bool = False
+    base_url: str | None = None
+    options: dict[str, Any] = field(default_factory=dict)  # e.g. page_id, graph_version
+    approval_required: bool | None = None
+    mark: Mark | None = None
+
+
+@dataclass
+class Workspace:
+    """The folder holding channels.yaml, campaigns/, templates/ and media/."""
+
+    root: Path
+    timezone: str = "UTC"
+    blackouts: list[Blackout] = field(default_factory=list)
+    accounts: dict[str, Account] = field(default_factory=dict)
+    ledger_url: str | None = None
+    catch_up_seconds: int = 3600
+    approval_required: bool = False
+    channels_file: Path | None = None
+
+    @property
+    def campaigns_dir(self) -> Path:
+        return self.root / "campaigns"
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.root / "templates"
+
+    @property
+    def state_dir(self) -> Path:
+        return self.root / ".campaignctl"
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One due instant of one post (before it is split per channel)."""
+
+    campaign: str
+    post: str
+    at: datetime  # aware, in the campaign's timezone
+    status: str = SCHEDULED  # SCHEDULED | SKIPPED
+    reason: str | None = None
+
+    @property
+    def at_utc(self) -> datetime:
+        return self.at.astimezone(timezone.utc)
+
+
+def occurrence_key(campaign: str, post: str, at: datetime, channel: str) -> str:
+    """The idempotency key: stable across file renames and text edits."""
+    instant = at.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return f"{campaign}/{post}/{instant}/{channel}"
+
+
+@dataclass
+class RenderedPost:
+    """What goes out on one channel for one occurrence, exactly."""
+
+    campaign: str
+    post: str
+    channel: str  # account name from channels.yaml
+    platform: str
+    at: datetime  # aware
+    parts: list[str]  # thread parts for X; exactly one element elsewhere
+    media: list[Media] = field(default_factory=list)
+    options: dict[str, Any] = field(default_factory=dict)  # this platform's fields, rendered
+    template_file: str | None = None
+    priority: str = "normal"
+
+    @property
+    def text(self) -> str:
+        return "\n---\n".join(self.parts)
+
+    @property
+    def key(self) -> str:
+        return occurrence_key(self.campaign, self.post, self.at, self.channel)
+
+    def payload(self) -> dict[str, Any]:
+        """A JSON-able description of the post: what the ledger archives and `--json` shows."""
+        return {
+            "campaign": self.campaign,
+            "post": self.post,
+            "channel": self.channel,
+            "platform": self.platform,
+            "at": self.at.isoformat(),
+            "parts": list(self.parts),
+            "media": [
+                {"path": str(m.path), "alt": m.alt, "kind": m.kind, "mime": m.mime}
+                for m in self.media
+            ],
+            "options": self.options,
+        }
+
+    def content_hash(self) -> str:
+        """A hash of the exact content (text, media, fields) for approvals and edits."""
+        body = {k: v for k, v in self.payload().items() if k != "at"}
+        return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
+
+
+@dataclass
+class Published:
+    """What a platform gave back for a published post."""
+
+    platform_id: str  # the first (or only) post's id
+    url: str | None = None
+    ids: list[str] = field(default_factory=list)  # every id (thread parts, photos)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Metrics:
+    """One snapshot of one post's numbers; ``gap`` explains missing numbers instead of zeros."""
+
+    platform_id: str
+    values: dict[str, int] = field(default_factory=dict)
+    gap: str | None = None

@@ -1,0 +1,367 @@
+"""The sandbox server: one loopback HTTP port, one emulator per platform under its own prefix.
+
+    http://127.0.0.1:PORT/x/...          X API v2 (and v1.1 media upload)
+    http://127.0.0.1:PORT/facebook/...   Graph API
+    http://127.0.0.1:PORT/youtube/...    YouTube Data API v3 (+ /youtube/token for OAuth)
+    http://127.0.0.1:PORT/tiktok/...     TikTok Content Posting API
+    http://127.0.0.1:PORT/_sandbox/...   control API (what was received, faults, reset)
+
+The core does what every emulator shares: latency, rate-limit windows, injected faults and
+the record of requests. Each platform module answers requests in its platform's own shapes.
+
+Control API (JSON):
+    GET  /_sandbox/posts                     every emulator's stored posts
+    GET  /_sandbox/requests?platform=x       requests received (headers minus Authorization)
+    POST /_sandbox/config/<platform>         {"latency_ms": 50, "rate_limit": {"requests": 5,
+                                              "window_seconds": 60}, "faults": [
+                                              {"kind": "5xx", "count": 2, "path": "/2/tweets"}]}
+    POST /_sandbox/reset                     forget posts, requests, faults and config
+Fault kinds: "5xx", "429", "timeout_after_apply" (the request is applied, then the connection
+drops with no answer), "expired_token".
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from email.parser import BytesParser
+from email.policy import HTTP
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+FAULT_KINDS = ("5xx", "429", "timeout_after_apply", "expired_token")
+
+
+@dataclass
+class Request:
+    method: str
+    path: str  # below the platform prefix, e.g. "/2/tweets"
+    query: dict[str, list[str]]
+    headers: dict[str, str]  # lower-cased names
+    body: bytes
+    url: str  # the full URL as the client sent it (for OAuth 1.0a signatures)
+
+    def arg(self, name: str, default: str | None = None) -> str | None:
+        values = self.query.get(name)
+        return values[0] if values else default
+
+    def json(self) -> Any:
+        try:
+            return json.loads(self.body or b"null")
+        except ValueError:
+            return None
+
+    def form(self) -> dict[str, str]:
+        """Form-encoded body fields (first value of each)."""
+        return {k: v[0] for k, v in parse_qs(self.body.decode("utf-8", "replace")).items()}
+
+    def multipart(self) -> dict[str, bytes]:
+        """Multipart form-data fields by name (values as bytes)."""
+        ctype = self.headers.get("content-type", "")
+        raw = f"Content-Type: {ctype}\r\n\r\n".encode() + self.body
+        msg = BytesParser(policy=HTTP).parsebytes(raw)
+        fields: dict[str, bytes] = {}
+        for part in msg.iter_parts():
+            name = part.get_param("name", header="content-disposition")
+            if name:
+                fields[name] = part.get_payload(decode=True) or b""
+        return fields
+
+    def bearer(self) -> str | None:
+        auth = self.headers.get("authorization", "")
+        return auth[7:] if auth.lower().startswith("bearer ") else None
+
+
+@dataclass
+class Response:
+    status: int = 200
+    body: Any = None  # dict/list -> JSON; bytes/str as is; None -> empty
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def encode(self) -> tuple[bytes, str]:
+        if self.body is None:
+            return b"", ""
+        if isinstance(self.body, bytes):
+            return self.body, "application/octet-stream"
+        if isinstance(self.body, str):
+            return self.body.encode(), "text/plain; charset=utf-8"
+        return json.dumps(self.body).encode(), "application/json; charset=utf-8"
+
+
+class DropConnection(Exception):
+    """Raised by the core after applying a request whose answer must never arrive."""
+
+
+@dataclass
+class Fault:
+    kind: str
+    count: int = 1
+    path: str | None = None  # only requests whose path contains this
+    method: str | None = None
+
+
+@dataclass
+class EmulatorConfig:
+    latency_ms: float = 0.0
+    rate_limit: dict[str, int] | None = None  # {"requests": N, "window_seconds": S}
+    faults: list[Fault] = field(default_factory=list)
+
+
+class Emulator:
+    """Base of a platform emulator. Subclasses implement ``handle`` and ``error``."""
+
+    name: str = ""
+
+    def __init__(self, clock: Callable[[], float] = time.time) -> None:
+        self.clock = clock
+        self.lock = threading.RLock()
+        self.config = EmulatorConfig()
+        self.requests: list[dict[str, Any]] = []
+        self._window: list[float] = []
+        self.base_url = ""  # set by the Sandbox once it has a port
+        self.reset()
+
+    # --- to implement --------------------------------------------------------------
+    def reset(self) -> None:
+        """Forget every stored post and upload."""
+
+    def handle(self, req: Request) -> Response:
+        raise NotImplementedError
+
+    def error(self, kind: str, req: Request, reset_at: float | None = None) -> Response:
+        """The platform's own answer for an injected fault or an exhausted rate limit.
+
+        kind is "5xx", "429" (reset_at = epoch seconds) or "expired_token".
+        """
+        raise NotImplementedError
+
+    def posts(self) -> list[dict[str, Any]]:
+        """What `sandbox posts` shows: every post as stored, with its media."""
+        return []
+
+    # --- shared by all -------------------------------------------------------------
+    def rate_headers(self) -> dict[str, str]:
+        """Remaining-quota headers in X's style; emulators may override or not send them."""
+        limit = self.config.rate_limit
+        if not limit:
+            return {}
+        now = self.clock()
+        window = limit.get("window_seconds", 900)
+        used = len([t for t in self._window if t > now - window])
+        reset = int((self._window[0] if self._window else now) + window)
+        return {"x-rate-limit-limit": str(limit["requests"]),
+                "x-rate-limit-remaining": str(max(0, limit["requests"] - used)),
+                "x-rate-limit-reset": str(reset)}
+
+    def _take_fault(self, req: Request) -> Fault | None:
+        for fault in self.config.faults:
+            if fault.count <= 0:
+                continue
+            if fault.path and fault.path not in req.path:
+                continue
+            if fault.method and fault.method.upper() != req.method:
+                continue
+            fault.count -= 1
+            return fault
+        return None
+
+    def _rate_limited(self) -> float | None:
+        """Count this call; return the reset instant if it exceeds the window's allowance."""
+        limit = self.config.rate_limit
+        if not limit:
+            return None
+        now = self.clock()
+        window = limit.get("window_seconds", 900)
+        self._window = [t for t in self._window if t > now - window]
+        if len(self._window) >= limit["requests"]:
+            return self._window[0] + window
+        self._window.append(now)
+        return None
+
+    def dispatch(self, req: Request) -> Response:
+        """Latency, faults and rate limits around ``handle``; records the request."""
+        with self.lock:
+            record = {"method": req.method, "path": req.path, "query": req.query,
+                      "at": self.clock(),
+                      "headers": {k: v for k, v in req.headers.items() if k != "authorization"}}
+            self.requests.append(record)
+            fault = self._take_fault(req)
+            latency = self.config.latency_ms / 1000.0
+        if latency:
+            time.sleep(latency)
+        with self.lock:
+            if fault and fault.kind in ("5xx", "expired_token", "429"):
+                reset = self.clock() + 60 if fault.kind == "429" else None
+                record["fault"] = fault.kind
+                return self.error(fault.kind, req, reset)
+            reset_at = self._rate_limited()
+            if reset_at is not None:
+                record["fault"] = "rate_limited"
+                return self.error("429", req, reset_at)
+            response = self.handle(req)
+            record["status"] = response.status
+            if fault and fault.kind == "timeout_after_apply":
+                record["fault"] = fault.kind
+                raise DropConnection()
+            return response
+
+    def configure(self, body: dict[str, Any]) -> None:
+        with self.lock:
+            if "latency_ms" in body:
+                self.config.latency_ms = float(body["latency_ms"])
+            if "rate_limit" in body:
+                self.config.rate_limit = body["rate_limit"]
+                self._window = []
+            if "faults" in body:
+                self.config.faults = [Fault(**f) for f in body["faults"]]
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: "_Server"
+
+    def log_message(self, format: str, *args: Any) -> None:  # quiet: tests read the record
+        pass
+
+    def _serve(self) -> None:
+        length = int(self.headers.get("content-length") or 0)
+        body = self.rfile.read(length) if length else b""
+        split = urlsplit(self.path)
+        prefix, _, rest = split.path.lstrip("/").partition("/")
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        host = self.headers.get("host", f"127.0.0.1:{self.server.server_address[1]}")
+        req = Request(self.command, "/" + rest, parse_qs(split.query, keep_blank_values=True),
+                      headers, body, f"http://{host}{self.path}")
+        sandbox = self.server.sandbox
+        try:
+            if prefix == "_sandbox":
+                resp = sandbox.control(req)
+            elif prefix in sandbox.emulators:
+                resp = sandbox.emulators[prefix].dispatch(req)
+            else:
+                resp = Response(404, {"error": f"no emulator at /{prefix}"})
+        except DropConnection:
+            self.close_connection = True
+            self.connection.shutdown(2)
+            return
+        except Exception as exc:  # an emulator bug must not hang the client
+            resp = Response(500, {"error": f"sandbox error: {type(exc).__name__}: {exc}"})
+        payload, ctype = resp.encode()
+        self.send_response(resp.status)
+        if ctype and not any(k.lower() == "content-type" for k in resp.headers):
+            self.send_header("Content-Type", ctype)
+        for k, v in resp.headers.items():
+            self.send_header(k, v)
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(payload)
+
+    do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = _serve
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 128
+    sandbox: "Sandbox"
+
+
+class Sandbox:
+    """All four emulators behind one loopback port; use as a context manager in tests."""
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0,
+                 clock: Callable[[], float] = time.time,
+                 emulators: dict[str, Emulator] | None = None) -> None:
+        if emulators is None:
+            emulators = default_emulators(clock)
+        self.emulators = emulators
+        self.clock = clock
+        self._server = _Server((host, port), _Handler)
+        self._server.sandbox = self
+        self._thread: threading.Thread | None = None
+        for name, emulator in self.emulators.items():
+            emulator.base_url = f"{self.url}/{name}"
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def base_url(self, platform: str) -> str:
+        """The base URL a channel of ``platform`` uses instead of the real API."""
+        return f"{self.url}/{platform}"
+
+    def start(self) -> "Sandbox":
+        self._thread = threading.Thread(target=self._server.serve_forever, name="sandbox",
+                                        daemon=True)
+        self._thread.start()
+        return self
+
+    def serve_forever(self) -> None:
+        self._server.serve_forever()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def __enter__(self) -> "Sandbox":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def configure(self, platform: str, **settings: Any) -> None:
+        """In-process form of POST /_sandbox/config/<platform>."""
+        self.emulators[platform].configure(settings)
+
+    def all_posts(self) -> dict[str, list[dict[str, Any]]]:
+        out = {}
+        for name, em in self.emulators.items():
+            with em.lock:
+                out[name] = em.posts()
+        return out
+
+    def reset(self) -> None:
+        for em in self.emulators.values():
+            with em.lock:
+                em.config = EmulatorConfig()
+                em.requests.clear()
+                em._window = []
+                em.reset()
+
+    def control(self, req: Request) -> Response:
+        parts = [p for p in req.path.split("/") if p]
+        if req.method == "GET" and parts == ["posts"]:
+            return Response(200, self.all_posts())
+        if req.method == "GET" and parts == ["requests"]:
+            wanted = req.arg("platform")
+            return Response(200, {name: em.requests for name, em in self.emulators.items()
+                                  if not wanted or name == wanted})
+        if req.method == "POST" and len(parts) == 2 and parts[0] == "config":
+            if parts[1] not in self.emulators:
+                return Response(404, {"error": f"no emulator {parts[1]!r}"})
+            try:
+                self.emulators[parts[1]].configure(req.json() or {})
+            except (TypeError, ValueError) as exc:
+                return Response(400, {"error": str(exc)})
+            return Response(200, {"ok": True})
+        if req.method == "POST" and parts == ["reset"]:
+            self.reset()
+            return Response(200, {"ok": True})
+        return Response(404, {"error": "unknown control call"})
+
+
+def default_emulators(clock: Callable[[], float] = time.time) -> dict[str, Emulator]:
+    """One emulator per built-in platform."""
+    from .facebook import FacebookEmulator
+    from .tiktok import TikTokEmulator
+    from .x import XEmulator
+    from .youtube import YouTubeEmulator
+
+    return {"x": XEmulator(clock), "facebook": FacebookEmulator(clock),
+            "youtube": YouTubeEmulator(clock), "tiktok": TikTokEmulator(clock)}
