@@ -209,6 +209,25 @@ class RenderedPost:
 
 
 @dataclass
+class PlanEntry:
+    """One (occurrence, channel) on the timeline: what `plan` shows and `publish` consumes."""
+
+    campaign: str
+    post: str
+    channel: str  # account name
+    platform: str
+    at: datetime  # aware, campaign time zone
+    status: str = SCHEDULED  # SCHEDULED | SKIPPED
+    reason: str | None = None
+    rendered: RenderedPost | None = None  # filled for scheduled entries
+    priority: str = "normal"
+
+    @property
+    def key(self) -> str:
+        return occurrence_key(self.campaign, self.post, self.at, self.channel)
+
+
+@dataclass
 class Published:
     """What a platform gave back for a published post."""
 
