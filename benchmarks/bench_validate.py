@@ -1,0 +1,132 @@
+"""`validate` on a 5,000-post campaign (x and facebook: 10,000 renders) against the least work
+it needs: the YAML C loader, one Jinja render per post and channel, and twitter-text's count of
+each X text.
+
+Goal (issue 2): within 1.5x. Both sides run in this process on the same generated
+workspace, alternately, and the best of several runs is compared.
+
+    python benchmarks/bench_validate.py [--posts 5000] [--runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+TEMPLATES = {
+    "announce.j2": "📢 {{ vars.title }} di {{ vars.place }} pada {{ when | date_long }}.\n"
+                   "Info: {{ vars.url | utm }} · hotline {{ vars.hotline }}",
+    "announce/x.j2": "📢 {{ vars.title }} — {{ vars.place }}, {{ when | date_short }}.\n"
+                     "{{ vars.url | utm }}",
+    "reminder.j2": "⏰ Jangan lupa: {{ vars.title }} ({{ vars.place }}). Hotline {{ vars.hotline }}.",
+}
+
+
+def make_workspace(root: Path, posts: int) -> Path:
+    """A workspace with one campaign of ``posts`` one-off posts on x and facebook."""
+    (root / "campaigns").mkdir(parents=True)
+    (root / "templates" / "announce").mkdir(parents=True)
+    for name, body in TEMPLATES.items():
+        (root / "templates" / name).write_text(body + "\n")
+    (root / "channels.yaml").write_text(
+        "defaults: {timezone: Asia/Jakarta}\n"
+        "channels:\n"
+        "  x: {platform: x, credentials: {access_token: '${X_TOKEN}'}}\n"
+        "  facebook: {platform: facebook, options: {page_id: '1'}}\n")
+    start = datetime(2027, 1, 1, 8, 0)
+    lines = ["campaign: bench", "name: Benchmark", "timezone: Asia/Jakarta",
+             "channels: [x, facebook]",
+             "vars: {hotline: '119', url: 'https://example.go.id/layanan'}", "posts:"]
+    for i in range(posts):
+        at = start + timedelta(hours=i)
+        template = "announce" if i % 3 else "reminder"
+        lines += [f"  - id: post-{i}", f"    at: {at:%Y-%m-%d %H:%M}", f"    template: {template}",
+                  f"    vars: {{title: 'Layanan {i}', place: 'Puskesmas {i % 97}'}}"]
+    (root / "campaigns" / "bench.yaml").write_text("\n".join(lines) + "\n")
+    return root
+
+
+def run_validate(root: Path) -> int:
+    """What `campaignctl validate` does, in process; returns the number of renders."""
+    from campaignctl.config import load_campaigns, load_workspace
+    from campaignctl.planner import build_plan
+
+    workspace = load_workspace(root)
+    campaigns, problems = load_campaigns(workspace)
+    plan = build_plan(workspace, campaigns)
+    errors = [p for p in [*problems, *plan.problems] if p.is_error]
+    if errors:
+        raise SystemExit(f"benchmark campaign is invalid: {errors[0].one_line()}")
+    return sum(1 for e in plan.entries if e.rendered is not None)
+
+
+def run_baseline(root: Path) -> int:
+    """The least work: C-loaded YAML, one render per (post, channel), X texts counted."""
+    import yaml
+    from jinja2 import FileSystemLoader, StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+    from twitter_text import parse_tweet
+    from zoneinfo import ZoneInfo
+
+    from campaignctl.render import Renderer  # noqa: F401  (same filters as the real renderer)
+
+    with open(root / "campaigns" / "bench.yaml", "rb") as fh:
+        data = yaml.load(fh, Loader=yaml.CSafeLoader)
+    env = SandboxedEnvironment(loader=FileSystemLoader(root / "templates"),
+                               undefined=StrictUndefined)
+    env.filters["date_long"] = lambda d, lang="id": d.strftime("%A, %d %B %Y")
+    env.filters["date_short"] = lambda d, lang="id": d.strftime("%d %b %Y")
+    env.filters["utm"] = lambda url, **kw: url + "?utm_source=x&utm_medium=social"
+    compiled = {name: env.get_template(name) for name in ("announce.j2", "announce/x.j2",
+                                                         "reminder.j2")}
+    tz = ZoneInfo(data["timezone"])
+    renders = 0
+    for post in data["posts"]:
+        when = datetime.strptime(post["at"], "%Y-%m-%d %H:%M").replace(tzinfo=tz)
+        ctx = {"vars": {**data["vars"], **post["vars"]}, "when": when}
+        for channel in data["channels"]:
+            name = f"{post['template']}/x.j2" if (channel == "x" and post["template"] == "announce") \
+                else f"{post['template']}.j2"
+            text = compiled[name].render(ctx).strip()
+            if channel == "x":
+                parse_tweet(text)
+            renders += 1
+    return renders
+
+
+def best_of(fn, root: Path, runs: int) -> tuple[float, int]:
+    best, count = float("inf"), 0
+    for _ in range(runs):
+        start = time.perf_counter()
+        count = fn(root)
+        best = min(best, time.perf_counter() - start)
+    return best, count
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--posts", type=int, default=5000)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        root = make_workspace(Path(tmp), args.posts)
+        run_validate(root), run_baseline(root)  # warm imports and caches once
+        ours, base = float("inf"), float("inf")
+        for _ in range(args.runs):  # alternate so both see the same machine load
+            t_ours, renders = best_of(run_validate, root, 1)
+            t_base, base_renders = best_of(run_baseline, root, 1)
+            ours, base = min(ours, t_ours), min(base, t_base)
+    ratio = ours / base
+    print(f"posts: {args.posts}, renders: validate {renders}, baseline {base_renders}")
+    print(f"baseline (C YAML + render + count): {base * 1000:.0f} ms")
+    print(f"campaignctl validate (in process):  {ours * 1000:.0f} ms")
+    print(f"ratio: {ratio:.2f}x (goal <= 1.50x) {'OK' if ratio <= 1.5 else 'OVER'}")
+    sys.exit(0 if ratio <= 1.5 else 1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,197 @@
+"""Formatting for people and machines: plan tables, previews, annotations.
+
+Pure functions that return strings or JSON-able data; cli.py does the printing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from .errors import Problem
+from .i18n import language, t
+from .models import Campaign, Media, PlanEntry, RenderedPost
+
+
+def when_text(moment: datetime) -> str:
+    """A local date-time as people read it, in the current language, with its zone."""
+    from babel.dates import format_datetime
+
+    lang = language()
+    pattern = "EEE d MMM y HH.mm" if lang == "id" else "EEE d MMM y HH:mm"
+    return f"{format_datetime(moment, pattern, locale=lang)} {moment.tzname()}"
+
+
+def github_annotation(problem: Problem) -> str:
+    """A GitHub Actions workflow command that pins the problem to its file and line."""
+    level = "error" if problem.is_error else "warning"
+    props = []
+    if problem.file:
+        props.append(f"file={_escape_prop(problem.file)}")
+    if problem.line:
+        props.append(f"line={problem.line}")
+    props.append("title=campaignctl")
+    text = problem.message + (f" — {problem.hint}" if problem.hint else "")
+    return f"::{level} {','.join(props)}::{_escape_data(text)}"
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_prop(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def plan_rows(entries: Sequence[PlanEntry]) -> list[dict[str, Any]]:
+    """`plan --json`: one object per (occurrence, channel)."""
+    return [{
+        "campaign": e.campaign,
+        "post": e.post,
+        "channel": e.channel,
+        "platform": e.platform,
+        "at": e.at.isoformat(),
+        "at_utc": _utc(e.at),
+        "status": e.status,
+        "reason": e.reason,
+        "key": e.key,
+    } for e in entries]
+
+
+def _utc(moment: datetime) -> str:
+    from datetime import timezone
+
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def plan_table(entries: Sequence[PlanEntry], campaigns: Sequence[Campaign]) -> str:
+    """The timeline as an aligned table for terminals and CI logs."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    for head in (t("When"), t("Campaign"), t("Post"), t("Channel"), t("Status"), t("Reason")):
+        table.add_column(head)
+    for e in entries:
+        table.add_row(when_text(e.at), e.campaign, e.post, e.channel,
+                      t(e.status), e.reason or "")
+    scheduled = sum(1 for e in entries if e.status == "scheduled")
+    console = Console(width=160, record=True, file=_Null(), color_system=None)
+    console.print(table)
+    footer = t("{scheduled} scheduled, {skipped} skipped, in {campaigns} campaign(s)",
+               scheduled=scheduled, skipped=len(entries) - scheduled, campaigns=len(campaigns))
+    return console.export_text().rstrip() + "\n\n" + footer
+
+
+class _Null:
+    def write(self, _: str) -> int:
+        return 0
+
+    def flush(self) -> None:
+        pass
+
+
+def _length_note(post: RenderedPost, part: str) -> str:
+    from .channels import limits_for
+
+    limits = limits_for(post.platform)
+    if limits.text_counter == "twitter":
+        from .rules import x_weighted_length
+
+        return f"{x_weighted_length(part)}/{limits.text_max}"
+    if limits.text_counter == "bytes":
+        return f"{len(part.encode())}/{limits.text_max} bytes"
+    if limits.text_counter == "utf16":
+        return f"{len(part.encode('utf-16-le')) // 2}/{limits.text_max}"
+    return f"{len(part)}/{limits.text_max}"
+
+
+def _media_line(media: Media, root: Path) -> str:
+    path = _relative(media.path, root)
+    kind = media.mime or t("unknown type")
+    alt = media.alt or t("(no alt text)")
+    return f"{path} · {kind} · alt: {alt}"
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(root.resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _more(counts: Mapping[tuple[str, str, str], int], e: PlanEntry) -> int:
+    return counts.get((e.campaign, e.post, e.channel), 1) - 1
+
+
+def preview_text(entries: Sequence[PlanEntry], counts: Mapping[tuple[str, str, str], int],
+                 root: Path) -> str:
+    """Each rendered post as it will go out, for a terminal."""
+    blocks = []
+    for e in entries:
+        post = e.rendered
+        assert post is not None
+        head = f"── {e.campaign}/{e.post} → {e.channel} ({e.platform}) · {when_text(e.at)}"
+        more = _more(counts, e)
+        if more:
+            head += " " + t("(+{n} more occurrence(s); --all shows them)", n=more)
+        lines = [head]
+        total = len(post.parts)
+        for i, part in enumerate(post.parts, 1):
+            label = f"[{i}/{total}] " if total > 1 else ""
+            lines.append(f"{label}({_length_note(post, part)})")
+            lines.extend("  " + line for line in part.splitlines())
+        for media in post.media:
+            lines.append("  ▣ " + _media_line(media, root))
+        for key, value in post.options.items():
+            lines.append(f"  {key}: {value}")
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks) if blocks else t("Nothing to preview.")
+
+
+def preview_markdown(entries: Sequence[PlanEntry], campaigns: Sequence[Campaign],
+                     problems: Sequence[Problem], counts: Mapping[tuple[str, str, str], int],
+                     root: Path) -> str:
+    """A GitHub job summary / pull-request comment showing every post."""
+    names = {c.id: c.name for c in campaigns}
+    out = [f"# {t('campaignctl preview')}"]
+    errors = [p for p in problems if p.is_error]
+    if problems:
+        icon = "❌" if errors else "⚠️"
+        out.append(f"\n{icon} " + t("{errors} error(s), {warnings} warning(s)",
+                                    errors=len(errors), warnings=len(problems) - len(errors)))
+        out.extend(f"- `{p.location()}` **{p.severity}**: {p.message}"
+                   + (f" — {p.hint}" if p.hint else "") for p in problems)
+    current = None
+    for e in entries:
+        post = e.rendered
+        assert post is not None
+        if e.campaign != current:
+            current = e.campaign
+            out.append(f"\n## {names.get(e.campaign, e.campaign)} (`{e.campaign}`)")
+        more = _more(counts, e)
+        extra = " " + t("(+{n} more occurrence(s))", n=more) if more else ""
+        out.append(f"\n### `{e.post}` → **{e.channel}** · {when_text(e.at)}{extra}\n")
+        for i, part in enumerate(post.parts, 1):
+            if len(post.parts) > 1:
+                out.append(f"**{i}/{len(post.parts)}** ({_length_note(post, part)})\n")
+            else:
+                out.append(f"({_length_note(post, part)})\n")
+            out.append("\n".join("> " + line if line else ">" for line in part.splitlines()))
+            out.append("")
+        for media in post.media:
+            out.append(f"- 🖼 {_media_line(media, root)}")
+        for key, value in post.options.items():
+            out.append(f"- `{key}`: {value}")
+    return "\n".join(out) + "\n"
+
+
+def preview_json(entries: Sequence[PlanEntry], problems: Sequence[Problem]) -> dict[str, Any]:
+    """`preview --format json`: the payload of each post and the problems."""
+    return {
+        "posts": [e.rendered.payload() for e in entries if e.rendered is not None],
+        "problems": [{"file": p.file, "line": p.line, "severity": p.severity,
+                      "message": p.message, "hint": p.hint} for p in problems],
+    }
