@@ -1,9 +1,487 @@
-"""facebook emulator (being written)."""
+"""Facebook Pages Graph API emulator (API-NOTES.md section 2), served under ``/facebook``.
 
-from .core import Emulator
+One Page (``PAGE_ID``) reachable with one Page token (``CREDENTIALS``). Paths carry a Graph
+version like the real API: ``/v24.0/{page-id}/feed``.
+
+    GET    /vN.M/me | /{page-id}?fields=id,name,link     the Page
+    POST   /vN.M/{page-id}/feed      message, link, published, attached_media[i]={"media_fbid"}
+    POST   /vN.M/{page-id}/photos    multipart source (or url), caption, published,
+                                     alt_text_custom
+    POST   /vN.M/{page-id}/videos    multipart source, description, title (non-resumable)
+    GET    /vN.M/{page-id}/feed      ?fields=message,created_time&since=&limit=  (also /posts)
+    GET    /vN.M/{object-id}?fields= a post, photo or video
+    GET    /vN.M/?ids=a,b&fields=    several objects at once (at most 50 ids)
+    DELETE /vN.M/{object-id}         {"success": true}
+
+Choices where Graph is unclear or where the sandbox is stricter on purpose:
+- A path without a version, or a version older than v21.0, is refused. Real Graph silently
+  moves an expired version to the oldest live one; only the Ads API answers with
+  ``(#2635) You are calling a deprecated version``. We borrow that code and shape so an
+  adapter that forgets the version fails loudly here instead of drifting in production.
+- Alt text: Page photo uploads take ``alt_text_custom`` (the Photo node's "user provided
+  accessible alternative description"); it is stored with the photo and shown by ``posts()``.
+- Photos must be JPEG, PNG, GIF, BMP or TIFF (by content) and under 10 MB (the Photo
+  reference's limit for static images). Videos must start with an ISO-BMFF ``ftyp`` box
+  (mp4/mov) and be at most ``VIDEO_MAX_BYTES`` (1 GB, the non-resumable upload limit);
+  a video reports ``status.video_status`` "processing" for ``VIDEO_PROCESSING_SECONDS``
+  after upload, then "ready".
+- Every error is HTTP 400 with Graph's ``{"error": {...}}`` body, except injected 5xx
+  faults (HTTP 503, code 2, ``is_transient``).
+- An identical message posted again within an hour is refused with code 506 (duplicate).
+- ``shares`` is left out of a post's fields while its count is zero, as Graph does.
+
+Metrics grow with the emulator's clock. With ``m`` = whole minutes since the post was made
+and ``h`` = the first 8 hex digits of sha256(post id) as an integer:
+    reactions = m * (2 + h % 3)      comments = m // (2 + h % 4)      shares = m // (5 + h % 5)
+so a report made later always shows numbers at least as large as an earlier one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+import secrets
+from datetime import datetime, timezone
+from typing import Any
+
+from .core import Emulator, Request, Response
+
+PAGE_ID = "100000000000001"
+PAGE_NAME = "Sandbox Page"
+CREDENTIALS: dict[str, str] = {"page_access_token": "sandbox-facebook-page-access-token"}
+
+LATEST_VERSION = "v24.0"
+MIN_VERSION = (21, 0)
+TEXT_MAX = 63206
+PHOTO_MAX_BYTES = 10 * 1024 * 1024
+VIDEO_MAX_BYTES = 1024 * 1024 * 1024
+VIDEO_PROCESSING_SECONDS = 5.0
+IDS_MAX = 50
+DUPLICATE_WINDOW_SECONDS = 3600
+USAGE_WINDOW_SECONDS = 3600
+DEFAULT_CALLS_PER_HOUR = 4800  # the Pages BUC quota when no rate limit is configured
+
+_VERSION = re.compile(r"^/v(\d+)\.(\d+)(/.*)?$")
+_IMAGE_MAGIC = {
+    b"\x89PNG\r\n\x1a\n": "image/png",
+    b"\xff\xd8\xff": "image/jpeg",
+    b"GIF87a": "image/gif",
+    b"GIF89a": "image/gif",
+    b"BM": "image/bmp",
+    b"II*\x00": "image/tiff",
+    b"MM\x00*": "image/tiff",
+}
+
+
+def graph_time(epoch: float) -> str:
+    """Graph's timestamp form, e.g. 2026-11-28T09:00:00+0000."""
+    return datetime.fromtimestamp(epoch, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S+0000")
+
+
+def split_fields(spec: str) -> list[str]:
+    """Top-level names of a Graph ``fields=`` value (modifiers and nesting dropped)."""
+    names, depth, current = [], 0, ""
+    for ch in spec:
+        if ch in "({":
+            depth += 1
+        elif ch in ")}":
+            depth -= 1
+        if ch == "," and depth == 0:
+            names.append(current)
+            current = ""
+        else:
+            current += ch
+    names.append(current)
+    return [re.split(r"[.{(]", n.strip(), maxsplit=1)[0] for n in names if n.strip()]
+
+
+class GraphError(Exception):
+    """An error answer in Graph's shape; raised inside ``handle`` and turned into a Response."""
+
+    def __init__(self, code: int, message: str, *, subcode: int | None = None,
+                 type_: str = "OAuthException", status: int = 400,
+                 user_title: str | None = None, user_msg: str | None = None,
+                 transient: bool = False) -> None:
+        super().__init__(message)
+        self.code, self.message, self.subcode, self.type = code, message, subcode, type_
+        self.status, self.user_title, self.user_msg = status, user_title, user_msg
+        self.transient = transient
+
+    def body(self) -> dict[str, Any]:
+        error: dict[str, Any] = {"message": self.message, "type": self.type, "code": self.code}
+        if self.subcode is not None:
+            error["error_subcode"] = self.subcode
+        if self.transient:
+            error["is_transient"] = True
+        if self.user_title:
+            error["error_user_title"] = self.user_title
+        if self.user_msg:
+            error["error_user_msg"] = self.user_msg
+        error["fbtrace_id"] = "A" + secrets.token_hex(10)
+        return {"error": error}
+
+
+def _not_found(object_id: str, method: str) -> GraphError:
+    verb = {"GET": "get", "POST": "post", "DELETE": "delete"}.get(method, method.lower())
+    return GraphError(
+        100, f"Unsupported {verb} request. Object with ID '{object_id}' does not exist, cannot "
+        "be loaded due to missing permissions, or does not support this operation. Please "
+        "read the Graph API documentation at https://developers.facebook.com/docs/graph-api",
+        subcode=33, type_="GraphMethodException")
 
 
 class FacebookEmulator(Emulator):
+    """One Facebook Page: feed posts, photos (single and multi), videos, metrics, delete."""
+
     name = "facebook"
 
-CREDENTIALS: dict[str, str] = {}
+    def reset(self) -> None:
+        """Forget every post, photo and video."""
+        self.objects: dict[str, dict[str, Any]] = {}  # every id: posts, photos, videos
+        self._next_id = 1000
+        self._calls: list[float] = []
+
+    # --- helpers ---------------------------------------------------------------------
+    def _new_id(self) -> str:
+        self._next_id += 1
+        return f"{self._next_id}{secrets.randbelow(10**6):06d}"
+
+    @staticmethod
+    def _fields(req: Request) -> dict[str, str]:
+        """Request parameters from the query, a form body or a multipart body."""
+        out = {k: v[0] for k, v in req.query.items() if v}
+        ctype = req.headers.get("content-type", "")
+        if req.body and "multipart/form-data" in ctype:
+            for k, v in req.multipart().items():
+                if k not in ("source", "video_file_chunk"):
+                    out[k] = v.decode("utf-8", "replace")
+        elif req.body and "json" not in ctype:
+            out.update(req.form())
+        return out
+
+    @staticmethod
+    def _token(req: Request, fields: dict[str, str]) -> str | None:
+        auth = req.headers.get("authorization", "")
+        for scheme in ("oauth ", "bearer "):
+            if auth.lower().startswith(scheme):
+                return auth[len(scheme):].strip()
+        return fields.get("access_token")
+
+    def _check_version(self, req: Request) -> str:
+        m = _VERSION.match(req.path)
+        if not m or (int(m.group(1)), int(m.group(2))) < MIN_VERSION:
+            raise GraphError(
+                2635, f"(#2635) You are calling a deprecated version of the Graph API. Please "
+                f"update to the latest version: {LATEST_VERSION}.")
+        return m.group(3) or "/"
+
+    def _check_token(self, token: str | None) -> None:
+        if not token:
+            raise GraphError(104, "An access token is required to request this resource.")
+        if token != CREDENTIALS["page_access_token"]:
+            raise GraphError(190, "Invalid OAuth access token - Cannot parse access token")
+
+    def rate_headers(self) -> dict[str, str]:
+        """X-App-Usage and X-Business-Use-Case-Usage, as percentages of the hour's quota."""
+        now = self.clock()
+        limit = self.config.rate_limit
+        if limit:
+            window, allowed = limit.get("window_seconds", 900), max(1, limit["requests"])
+            used = len([t for t in self._window if t > now - window])
+            regain = 0
+            if used >= allowed and self._window:
+                regain = max(1, math.ceil((self._window[0] + window - now) / 60))
+        else:
+            used = len([t for t in self._calls if t > now - USAGE_WINDOW_SECONDS])
+            allowed, regain = DEFAULT_CALLS_PER_HOUR, 0
+        pct = min(100, used * 100 // allowed)
+        return self._usage_headers(pct, regain)
+
+    @staticmethod
+    def _usage_headers(pct: int, regain_minutes: int) -> dict[str, str]:
+        app = {"call_count": pct, "total_time": pct // 2, "total_cputime": pct // 2}
+        buc = {PAGE_ID: [{"type": "pages", "call_count": pct, "total_cputime": pct // 2,
+                          "total_time": pct // 2,
+                          "estimated_time_to_regain_access": regain_minutes}]}
+        return {"X-App-Usage": json.dumps(app), "X-Business-Use-Case-Usage": json.dumps(buc)}
+
+    def _metrics(self, obj: dict[str, Any]) -> dict[str, int]:
+        minutes = max(0, int((self.clock() - obj["created"]) // 60))
+        h = int(hashlib.sha256(obj["id"].encode()).hexdigest()[:8], 16)
+        return {"reactions": minutes * (2 + h % 3), "comments": minutes // (2 + h % 4),
+                "shares": minutes // (5 + h % 5)}
+
+    def _render(self, obj: dict[str, Any], wanted: list[str]) -> dict[str, Any]:
+        """An object as Graph shows it, limited to the requested fields (id always)."""
+        numbers = self._metrics(obj)
+        out: dict[str, Any] = {}
+        for name in wanted or ["created_time", "message"]:
+            if name == "created_time":
+                out[name] = graph_time(obj["created"])
+            elif name == "message" and obj.get("message"):
+                out[name] = obj["message"]
+            elif name == "permalink_url":
+                out[name] = obj["url"]
+            elif name == "shares" and obj["kind"] == "post" and numbers["shares"]:
+                out[name] = {"count": numbers["shares"]}
+            elif name == "reactions":
+                out[name] = {"data": [], "summary": {"total_count": numbers["reactions"],
+                                                     "viewer_reaction": "NONE"}}
+            elif name == "comments":
+                out[name] = {"data": [], "summary": {"order": "ranked",
+                                                     "total_count": numbers["comments"],
+                                                     "can_comment": True}}
+            elif name == "post_id" and obj.get("post_id"):
+                out[name] = obj["post_id"]
+            elif name == "status" and obj["kind"] == "video":
+                ready = self.clock() - obj["created"] >= VIDEO_PROCESSING_SECONDS
+                out[name] = {"video_status": "ready" if ready else "processing",
+                             "processing_progress": 100 if ready else 50}
+            elif name in ("description", "name", "alt_text_custom", "link") and obj.get(name):
+                out[name] = obj[name]
+        out["id"] = obj["id"]
+        return out
+
+    def _add_post(self, message: str, *, link: str | None = None, published: bool = True,
+                  media: list[str] | None = None) -> dict[str, Any]:
+        if len(message) > TEXT_MAX:
+            raise GraphError(100, f"(#100) The message is too long: {len(message)} characters "
+                             f"(at most {TEXT_MAX}).")
+        now = self.clock()
+        if message and not media:
+            for other in self.objects.values():
+                if (other["kind"] == "post" and other.get("message") == message
+                        and other.get("link") == link
+                        and now - other["created"] < DUPLICATE_WINDOW_SECONDS):
+                    raise GraphError(506, "(#506) Duplicate status message",
+                                     user_title="Duplicate post",
+                                     user_msg="This status update is identical to the last "
+                                     "one you posted. Try posting something different.")
+        post_id = f"{PAGE_ID}_{self._new_id()}"
+        post = {"id": post_id, "kind": "post", "message": message, "link": link,
+                "published": published, "media": list(media or []), "created": now,
+                "url": f"https://www.facebook.com/{post_id}"}
+        self.objects[post_id] = post
+        for media_id in post["media"]:
+            self.objects[media_id]["post_id"] = post_id
+        return post
+
+    @staticmethod
+    def _flag(value: str | None, default: bool = True) -> bool:
+        if value is None:
+            return default
+        return value.strip().lower() not in ("false", "0", "no")
+
+    # --- the Emulator interface ------------------------------------------------------
+    def handle(self, req: Request) -> Response:
+        """Answer one Graph call (the core holds ``self.lock``)."""
+        self._calls = [t for t in self._calls if t > self.clock() - USAGE_WINDOW_SECONDS]
+        self._calls.append(self.clock())
+        try:
+            rest = self._check_version(req)
+            fields = self._fields(req)
+            self._check_token(self._token(req, fields))
+            status, body = self._route(req, rest, fields)
+        except GraphError as exc:
+            status, body = exc.status, exc.body()
+        return Response(status, body, self.rate_headers())
+
+    def _route(self, req: Request, rest: str, fields: dict[str, str]) -> tuple[int, Any]:
+        parts = [p for p in rest.split("/") if p]
+        if parts and parts[0] == "me":
+            parts[0] = PAGE_ID
+        method = req.method
+        if method == "POST" and fields.get("method", "").upper() == "DELETE":
+            method = "DELETE"  # Graph's override for clients that can only POST
+        if not parts:
+            if method != "GET" or "ids" not in fields:
+                raise GraphError(100, "(#100) Missing 'ids' parameter", type_="GraphMethodException")
+            return 200, self._get_many(fields)
+        if len(parts) == 1:
+            object_id = parts[0]
+            if object_id == PAGE_ID and method == "GET":
+                return 200, self._page(fields)
+            obj = self.objects.get(object_id)
+            if obj is None:
+                raise _not_found(object_id, method)
+            if method == "GET":
+                return 200, self._render(obj, split_fields(fields.get("fields", "")))
+            if method == "DELETE":
+                self._delete(obj)
+                return 200, {"success": True}
+            raise GraphError(100, f"(#100) Unsupported {method.lower()} request.",
+                             type_="GraphMethodException")
+        if len(parts) == 2 and parts[0] == PAGE_ID:
+            edge = parts[1]
+            if edge in ("feed", "posts") and method == "GET":
+                return 200, self._feed(fields)
+            if edge == "feed" and method == "POST":
+                return 200, self._post_feed(fields)
+            if edge == "photos" and method == "POST":
+                return 200, self._post_photo(req, fields)
+            if edge == "videos" and method == "POST":
+                return 200, self._post_video(req, fields)
+        if parts[0] != PAGE_ID and parts[0] not in self.objects:
+            raise _not_found(parts[0], method)
+        raise GraphError(2500, f"Unknown path components: /{'/'.join(parts[1:])}")
+
+    def _page(self, fields: dict[str, str]) -> dict[str, Any]:
+        page = {"id": PAGE_ID, "name": PAGE_NAME, "link": f"https://www.facebook.com/{PAGE_ID}",
+                "category": "Government organization"}
+        wanted = split_fields(fields.get("fields", "")) or ["name"]
+        return {k: v for k, v in page.items() if k in wanted or k == "id"}
+
+    def _get_many(self, fields: dict[str, str]) -> dict[str, Any]:
+        ids = [i for i in fields["ids"].split(",") if i]
+        if len(ids) > IDS_MAX:
+            raise GraphError(100, f"(#100) Too many IDs. Maximum: {IDS_MAX}.")
+        missing = [i for i in ids if i not in self.objects]
+        if missing:
+            raise GraphError(803, "(#803) Some of the aliases you requested do not exist: "
+                             + ",".join(missing))
+        wanted = split_fields(fields.get("fields", ""))
+        return {i: self._render(self.objects[i], wanted) for i in ids}
+
+    def _feed(self, fields: dict[str, str]) -> dict[str, Any]:
+        since = float(fields["since"]) if fields.get("since", "").isdigit() else None
+        limit = int(fields["limit"]) if fields.get("limit", "").isdigit() else 25
+        posts = [o for o in self.objects.values() if o["kind"] == "post" and o["published"]
+                 and (since is None or o["created"] >= since)]
+        posts.sort(key=lambda o: (o["created"], o["id"]), reverse=True)
+        wanted = split_fields(fields.get("fields", ""))
+        return {"data": [self._render(p, wanted) for p in posts[:max(1, min(limit, 100))]],
+                "paging": {"cursors": {"before": "QVFIU0", "after": "QVFIU1"}}}
+
+    def _post_feed(self, fields: dict[str, str]) -> dict[str, Any]:
+        media: list[str] = []
+        i = 0
+        while f"attached_media[{i}]" in fields:
+            try:
+                fbid = str(json.loads(fields[f"attached_media[{i}]"])["media_fbid"])
+            except (ValueError, KeyError, TypeError):
+                raise GraphError(100, f"(#100) param attached_media[{i}] must be an object "
+                                 'like {"media_fbid": "<id>"}') from None
+            photo = self.objects.get(fbid)
+            if not photo or photo["kind"] != "photo" or photo["published"] or photo.get("post_id"):
+                raise GraphError(100, f"(#100) media_fbid {fbid} is not an unpublished photo "
+                                 "of this Page")
+            media.append(fbid)
+            i += 1
+        message, link = fields.get("message", ""), fields.get("link") or None
+        if not (message or link or media):
+            raise GraphError(100, "(#100) Missing message or attachment")
+        post = self._add_post(message, link=link, media=media,
+                              published=self._flag(fields.get("published")))
+        return {"id": post["id"]}
+
+    def _post_photo(self, req: Request, fields: dict[str, str]) -> dict[str, Any]:
+        data = req.multipart().get("source") if "multipart" in req.headers.get(
+            "content-type", "") else None
+        if data is None and fields.get("url"):
+            data = b""  # fetched by Facebook from the URL; the sandbox does not fetch it
+            mime = "image/jpeg"
+        elif not data:
+            raise GraphError(324, "(#324) Requires upload file")
+        else:
+            mime = next((m for magic, m in _IMAGE_MAGIC.items() if data.startswith(magic)), None)
+            if mime is None or len(data) >= PHOTO_MAX_BYTES:
+                raise GraphError(
+                    100, "Invalid parameter", subcode=1366046,
+                    user_title="Can't Read Files",
+                    user_msg="Your photos couldn't be uploaded. Photos should be less than "
+                    "10 MB and saved as JPG, PNG, GIF, TIFF or BMP files.")
+        published = self._flag(fields.get("published"))
+        caption = fields.get("caption", fields.get("message", ""))
+        photo_id = self._new_id()
+        photo = {"id": photo_id, "kind": "photo", "published": published, "size": len(data),
+                 "mime": mime, "alt_text_custom": fields.get("alt_text_custom"),
+                 "name": caption, "created": self.clock(),
+                 "url": f"https://www.facebook.com/photo/?fbid={photo_id}"}
+        self.objects[photo_id] = photo
+        if not published:
+            return {"id": photo_id}
+        try:
+            post = self._add_post(caption, media=[photo_id])
+        except GraphError:
+            del self.objects[photo_id]
+            raise
+        return {"id": photo_id, "post_id": post["id"]}
+
+    def _post_video(self, req: Request, fields: dict[str, str]) -> dict[str, Any]:
+        if "multipart" not in req.headers.get("content-type", ""):
+            raise GraphError(100, "(#100) A video file is required: send it as multipart "
+                             "'source' (this sandbox has no file_url or resumable upload)")
+        data = req.multipart().get("source") or b""
+        if not data:
+            raise GraphError(100, "(#100) Requires upload file")
+        if data[4:8] != b"ftyp":
+            raise GraphError(352, "(#352) Sorry, the video file you selected is in a format "
+                             "that we don't support.")
+        if len(data) > VIDEO_MAX_BYTES:
+            raise GraphError(6000, "There was a problem uploading your video file. Please try "
+                             "again with another file.", subcode=1363022)
+        description = fields.get("description", "")
+        video_id = self._new_id()
+        video = {"id": video_id, "kind": "video", "published": True, "size": len(data),
+                 "mime": "video/mp4", "description": description, "name": fields.get("title"),
+                 "created": self.clock(),
+                 "url": f"https://www.facebook.com/{PAGE_ID}/videos/{video_id}"}
+        self.objects[video_id] = video
+        try:
+            self._add_post(description, media=[video_id], published=self._flag(
+                fields.get("published")))
+        except GraphError:
+            del self.objects[video_id]
+            raise
+        return {"id": video_id}
+
+    def _delete(self, obj: dict[str, Any]) -> None:
+        self.objects.pop(obj["id"], None)
+        if obj["kind"] == "post":
+            for media_id in obj["media"]:
+                self.objects.pop(media_id, None)
+        elif obj.get("post_id"):
+            post = self.objects.get(obj["post_id"])
+            # A single photo or video post goes with its only media; an album post stays.
+            if post and len(post["media"]) <= 1:
+                self.objects.pop(post["id"], None)
+            elif post:
+                post["media"].remove(obj["id"])
+
+    def error(self, kind: str, req: Request, reset_at: float | None = None) -> Response:
+        """Graph's answers for injected faults and exhausted rate limits."""
+        if kind == "429":
+            regain = max(1, math.ceil(((reset_at or self.clock() + 60) - self.clock()) / 60))
+            err = GraphError(80001, "(#80001) There have been too many calls to this Page "
+                             "account. Wait a bit and try again. For more info, please refer to "
+                             "https://developers.facebook.com/docs/graph-api/overview/"
+                             "rate-limiting.")
+            return Response(400, err.body(), self._usage_headers(100, regain))
+        if kind == "expired_token":
+            expired = datetime.fromtimestamp(self.clock() - 3600, timezone.utc)
+            err = GraphError(190, "Error validating access token: Session has expired on "
+                             f"{expired:%A, %d-%b-%y %H:%M:%S} UTC.", subcode=463,
+                             user_title="Session expired",
+                             user_msg="Your session has expired. Please log in again.")
+            return Response(400, err.body(), self.rate_headers())
+        err = GraphError(2, "An unexpected error has occurred. Please retry your request "
+                         "later.", status=503, transient=True)
+        return Response(503, err.body(), self.rate_headers())
+
+    def posts(self) -> list[dict[str, Any]]:
+        """Every Page post with its media, oldest first."""
+        out = []
+        for post in sorted((o for o in self.objects.values() if o["kind"] == "post"),
+                           key=lambda o: o["created"]):
+            media = [{"id": m, "type": self.objects[m]["kind"],
+                      "mime": self.objects[m]["mime"], "size": self.objects[m]["size"],
+                      "alt": self.objects[m].get("alt_text_custom")}
+                     for m in post["media"] if m in self.objects]
+            out.append({"id": post["id"], "text": post["message"], "link": post["link"],
+                        "published": post["published"], "media": media,
+                        "ids": [post["id"], *post["media"]], "url": post["url"],
+                        "created_time": graph_time(post["created"]),
+                        "metrics": self._metrics(post)})
+        return out
