@@ -302,6 +302,205 @@ def preview(
         raise typer.Exit(1)
 
 
+# --- channels ------------------------------------------------------------------------
+
+channels_app = typer.Typer(help="The accounts in channels.yaml: list, check, log in.",
+                           no_args_is_help=False)
+app.add_typer(channels_app, name="channels")
+
+
+@channels_app.callback(invoke_without_command=True)
+@speaks
+def channels_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """List the accounts, their platform, where they post, and which credentials are set."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from .config import load_workspace
+    from .output import accounts_table, credential_state
+
+    workspace = load_workspace(find_workspace())
+    rows = credential_state(workspace)
+    if as_json:
+        print_json(rows)
+    else:
+        typer.echo(accounts_table(rows))
+
+
+@channels_app.command("check")
+@speaks
+def channels_check(
+    name: Annotated[Optional[str], typer.Argument(help="One account (default: all).")] = None,
+    sandbox_url: Annotated[Optional[str], typer.Option(
+        "--sandbox-url", help="Check against this sandbox instead.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Verify each credential against its platform and say what it may do, one line each."""
+    from .channels import channel_for
+    from .config import load_workspace
+    from .errors import CampaignctlError
+
+    workspace = load_workspace(find_workspace())
+    names = [name] if name else sorted(workspace.accounts)
+    results, failed = [], 0
+    for account_name in names:
+        try:
+            report = channel_for(workspace, account_name, sandbox_url=sandbox_url).check()
+            ok, line, details = report.ok, report.summary, report.details
+        except CampaignctlError as exc:
+            ok, line, details = False, exc.one_line(), {}
+        failed += not ok
+        results.append({"channel": account_name, "ok": ok, "summary": line, "details": details})
+        if not as_json:
+            mark = "✓" if ok else "✗"
+            (typer.echo if ok else _err)(f"{mark} {account_name}: {line}")
+    if as_json:
+        print_json(results)
+    if failed:
+        raise typer.Exit(1)
+
+
+@channels_app.command("login")
+@speaks
+def channels_login(name: Annotated[str, typer.Argument(help="The account to log in.")]) -> None:
+    """Run the platform's OAuth flow for an account and store the tokens (user-only file)."""
+    from .channels import channel_for
+    from .config import load_workspace
+    from .errors import UsageError
+    from .i18n import t
+
+    workspace = load_workspace(find_workspace())
+    channel = channel_for(workspace, name)
+    login = getattr(channel, "login", None)
+    if login is None:
+        raise UsageError(
+            t("{platform} has no interactive login in campaignctl", platform=channel.platform),
+            t("set the credentials named under channels.{name}.credentials in .env", name=name))
+    login()
+    typer.echo(t("Logged in {name}; tokens stored for the user only.", name=name))
+
+
+# --- sandbox -------------------------------------------------------------------------
+
+sandbox_app = typer.Typer(help="Local emulators of X, Facebook, YouTube and TikTok.")
+app.add_typer(sandbox_app, name="sandbox")
+
+SandboxUrlOpt = Annotated[str, typer.Option(
+    "--url", envvar="CAMPAIGNCTL_SANDBOX_URL", help="The running sandbox.")]
+
+
+@sandbox_app.callback(invoke_without_command=True)
+@speaks
+def sandbox_serve(
+    ctx: typer.Context,
+    port: Annotated[int, typer.Option("--port", help="Loopback port.")] = 8765,
+    latency_ms: Annotated[float, typer.Option("--latency-ms", help="Delay every answer.")] = 0,
+) -> None:
+    """Run the emulators on 127.0.0.1 until Ctrl-C (accounts with `sandbox: true` use them)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from .i18n import t
+    from .sandbox import Sandbox
+
+    try:
+        sandbox = Sandbox(port=port)
+    except OSError as exc:
+        from .errors import UsageError
+
+        raise UsageError(t("cannot listen on 127.0.0.1:{port}: {reason}", port=port,
+                           reason=exc.strerror or exc),
+                         t("is a sandbox already running? pick another --port")) from None
+    for platform in sandbox.emulators:
+        sandbox.configure(platform, latency_ms=latency_ms)
+    typer.echo(t("Sandbox of {platforms} on {url} (Ctrl-C stops it).",
+                 platforms=", ".join(sandbox.emulators), url=sandbox.url))
+    typer.echo(t("See what it received: campaignctl sandbox posts"))
+    try:
+        sandbox.serve_forever()
+    except KeyboardInterrupt:
+        typer.echo(t("Sandbox stopped."))
+    finally:
+        sandbox.stop()
+
+
+def _sandbox_call(url: str, path: str, body: dict | None = None) -> Any:
+    import json
+    import urllib.error
+    import urllib.request
+
+    from .errors import UsageError
+    from .i18n import t
+
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(f"{url.rstrip('/')}/_sandbox/{path}", data=data,
+                                     headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as reply:
+            return json.loads(reply.read() or b"null")
+    except urllib.error.HTTPError as exc:
+        raise UsageError(t("the sandbox refused: {reason}", reason=exc.read().decode()[:200]))
+    except OSError:
+        raise UsageError(t("no sandbox answers at {url}", url=url),
+                         t("start one with `campaignctl sandbox` in another terminal")) from None
+
+
+@sandbox_app.command("posts")
+@speaks
+def sandbox_posts(
+    url: SandboxUrlOpt = "http://127.0.0.1:8765",
+    platform: Annotated[Optional[str], typer.Option("--platform")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """What each emulator received: every post with its media."""
+    from .output import sandbox_posts_table
+
+    posts = _sandbox_call(url, "posts")
+    if platform:
+        posts = {platform: posts.get(platform, [])}
+    if as_json:
+        print_json(posts)
+    else:
+        typer.echo(sandbox_posts_table(posts))
+
+
+@sandbox_app.command("configure")
+@speaks
+def sandbox_configure(
+    platform: Annotated[str, typer.Argument(help="x, facebook, youtube or tiktok.")],
+    url: SandboxUrlOpt = "http://127.0.0.1:8765",
+    latency_ms: Annotated[Optional[float], typer.Option("--latency-ms")] = None,
+    rate_limit: Annotated[Optional[str], typer.Option(
+        "--rate-limit", help="REQUESTS/SECONDS, e.g. 5/60.")] = None,
+    fault: Annotated[Optional[list[str]], typer.Option(
+        "--fault", help="KIND[:COUNT], KIND one of 5xx, 429, timeout_after_apply, "
+        "expired_token; repeatable.")] = None,
+) -> None:
+    """Set latency, a rate limit or injected faults on one emulator of a running sandbox."""
+    from .errors import UsageError
+    from .i18n import t
+    from .sandbox.core import FAULT_KINDS
+
+    body: dict[str, Any] = {}
+    if latency_ms is not None:
+        body["latency_ms"] = latency_ms
+    if rate_limit:
+        requests_, _, seconds = rate_limit.partition("/")
+        if not (requests_.isdigit() and seconds.isdigit()):
+            raise UsageError(t("--rate-limit must look like 5/60 (requests/seconds)"))
+        body["rate_limit"] = {"requests": int(requests_), "window_seconds": int(seconds)}
+    if fault:
+        faults = []
+        for item in fault:
+            kind, _, count = item.partition(":")
+            if kind not in FAULT_KINDS or (count and not count.isdigit()):
+                raise UsageError(t("bad --fault {item!r}", item=item),
+                                 t("use KIND[:COUNT] with KIND one of {kinds}",
+                                   kinds=", ".join(FAULT_KINDS)))
+            faults.append({"kind": kind, "count": int(count or 1)})
+        body["faults"] = faults
+    _sandbox_call(url, f"config/{platform}", body)
+    typer.echo(t("{platform}: configured {what}", platform=platform, what=body))
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console entry point."""
     try:

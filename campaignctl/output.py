@@ -195,3 +195,66 @@ def preview_json(entries: Sequence[PlanEntry], problems: Sequence[Problem]) -> d
         "problems": [{"file": p.file, "line": p.line, "severity": p.severity,
                       "message": p.message, "hint": p.hint} for p in problems],
     }
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], width: int = 160) -> str:
+    """An aligned plain-text table (rich measures emoji and CJK widths correctly)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    for head in headers:
+        table.add_column(head, overflow="fold")
+    for row in rows:
+        table.add_row(*row)
+    console = Console(width=width, record=True, file=_Null(), color_system=None)
+    console.print(table)
+    return console.export_text().rstrip()
+
+
+def credential_state(workspace: Any) -> list[dict[str, Any]]:
+    """Each account and whether each credential resolves — never the values."""
+    from .channels import secrets_for
+    from .errors import CredentialError
+
+    rows = []
+    for name, account in sorted(workspace.accounts.items()):
+        secrets = secrets_for(workspace, account)
+        fields = {}
+        for field in sorted(account.credentials):
+            try:
+                fields[field] = "set" if secrets.get(account, field) else "missing"
+            except CredentialError:
+                fields[field] = "missing"
+        target = "sandbox" if account.sandbox else (account.base_url or "production")
+        rows.append({"channel": name, "platform": account.platform, "target": target,
+                     "credentials": fields})
+    return rows
+
+
+def accounts_table(rows: Sequence[Mapping[str, Any]]) -> str:
+    """`campaignctl channels`: one account per row."""
+    body = []
+    for row in rows:
+        creds = ", ".join(f"{k} {'✓' if v == 'set' else '✗ ' + t('missing')}"
+                          for k, v in row["credentials"].items()) or "-"
+        body.append([row["channel"], row["platform"], row["target"], creds])
+    return _table([t("Channel"), t("Platform"), t("Posts to"), t("Credentials")], body)
+
+
+def sandbox_posts_table(posts: Mapping[str, Sequence[Mapping[str, Any]]]) -> str:
+    """`campaignctl sandbox posts`: what each emulator holds."""
+    body = []
+    for platform, items in posts.items():
+        for item in items:
+            text = str(item.get("text") or item.get("title") or item.get("message") or "")
+            text = " ".join(text.split())
+            media = item.get("media") or []
+            kinds = ", ".join(str(m.get("type") or m.get("kind") or m.get("mime") or "media")
+                              for m in media) if isinstance(media, list) else str(media)
+            body.append([platform, str(item.get("id", "")),
+                         text[:70] + ("…" if len(text) > 70 else ""), kinds or "-",
+                         str(item.get("url") or "")])
+    if not body:
+        return t("The sandbox has received no posts yet.")
+    return _table([t("Platform"), "Id", t("Text"), t("Media"), "URL"], body)

@@ -72,3 +72,31 @@ def open_channel(account, secrets, *, sandbox_url: str | None = None, **kwargs) 
         root = sandbox_url or os.environ.get("CAMPAIGNCTL_SANDBOX_URL", DEFAULT_SANDBOX_URL)
         base_url = f"{root.rstrip('/')}/{account.platform}"
     return channel_class(account.platform)(account, secrets, base_url=base_url, **kwargs)
+
+
+def secrets_for(workspace, account):
+    """Where an account's credentials come from: the sandbox's fixtures for sandbox accounts
+    (tokens they refresh kept apart from real ones), else env/.env/keyring."""
+    from .credentials import SecretSource, TokenStore
+
+    if account.sandbox:
+        from ..sandbox import SandboxSecrets
+
+        return SandboxSecrets(token_store=TokenStore(workspace.state_dir / "sandbox-tokens.json"))
+    return SecretSource(dotenv=workspace.root / ".env",
+                        token_store=TokenStore(workspace.state_dir / "tokens.json"))
+
+
+def channel_for(workspace, name: str, *, sandbox_url: str | None = None, **kwargs) -> Channel:
+    """The adapter for the account ``name`` of ``workspace``; with ``sandbox_url`` every
+    account is routed to that sandbox and uses its fixture credentials."""
+    import dataclasses
+
+    account = workspace.accounts.get(name)
+    if account is None:
+        raise ConfigError(f"no channel named {name!r} in channels.yaml",
+                          f"use one of: {', '.join(sorted(workspace.accounts))}")
+    if sandbox_url:
+        account = dataclasses.replace(account, sandbox=True)
+    return open_channel(account, secrets_for(workspace, account), sandbox_url=sandbox_url,
+                        **kwargs)
