@@ -1,0 +1,110 @@
+"""What a media file really is, read from its content (never its name).
+
+A poster saved as ``poster.mp4`` is still a picture; platforms care about the bytes, so
+the rules do too. Results are cached by (path, mtime, size): validate looks at the same
+files once per (occurrence, channel) and must not re-read them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import mimetypes
+import stat
+from pathlib import Path
+
+import filetype
+
+from .models import Media
+
+KINDS = ("image", "gif", "video")
+
+_cache: dict[tuple[str, int, int], tuple[str, str] | None] = {}
+
+
+def _key(path: Path) -> tuple[str, int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    if not stat.S_ISREG(st.st_mode):  # a folder or device is never media
+        return None
+    return (str(path), st.st_mtime_ns, st.st_size)
+
+
+def _kind_of(mime: str) -> str | None:
+    if mime == "image/gif":
+        return "gif"
+    if mime.startswith("image/"):
+        return "image"
+    if mime.startswith("video/"):
+        return "video"
+    return None
+
+
+def sniff(path: Path) -> tuple[str, str] | None:
+    """(kind, mime) read from the file's content; None if missing or not a picture or video."""
+    path = Path(path)
+    key = _key(path)
+    if key is None:
+        return None
+    if key in _cache:
+        return _cache[key]
+    found: tuple[str, str] | None = None
+    try:
+        guess = filetype.guess(str(path))
+    except OSError:
+        guess = None
+    if guess is not None:
+        kind = _kind_of(guess.mime)
+        if kind is not None:
+            found = (kind, guess.mime)
+    _cache[key] = found
+    return found
+
+
+def describe(path: Path) -> str:
+    """A short human description of what a file holds, for "this is not media" errors."""
+    try:
+        guess = filetype.guess(str(path))
+    except OSError:
+        return "unreadable"
+    if guess is not None:
+        return guess.mime
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4096)
+    except OSError:
+        return "unreadable"
+    if not head:
+        return "empty"
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError:
+        return "unrecognised binary data"
+    return "text"
+
+
+def mime_from_name(path: Path) -> str | None:
+    """The MIME type a file's extension promises (None when the extension is unknown)."""
+    return mimetypes.guess_type(path.name, strict=False)[0]
+
+
+def with_type(media: Media, root: Path | None = None) -> Media:
+    """A copy of ``media`` with ``kind`` and ``mime`` read from the file (unchanged if missing).
+
+    ``root`` resolves a relative ``media.path`` (the workspace folder); the copy keeps the
+    path as written, so content hashes do not depend on where the workspace lives.
+    """
+    path = media.path if root is None or media.path.is_absolute() else root / media.path
+    found = sniff(path)
+    if found is None:
+        return media
+    kind, mime = found
+    if media.kind == kind and media.mime == mime:
+        return media
+    return dataclasses.replace(media, kind=kind, mime=mime)
+
+
+def clear_cache() -> None:
+    """Forget every sniffed file (tests; long-running services after edits are already safe)."""
+    _cache.clear()
