@@ -1,13 +1,77 @@
 """Facebook Pages through facebook-sdk, always with an explicit Graph API version.
 
 The SDK is imported inside methods only: the offline commands read ``limits`` without it.
+
+facebook-sdk 3.1.0 only knows Graph v2.8-v3.1 in ``GraphAPI(version=)`` and its helpers
+(put_object, put_photo, ...) call v2.8, so every call here goes through
+``graph.request(f"{version}/{path}")`` with the account's version (``options.graph_version``,
+default ``DEFAULT_GRAPH_VERSION``). The SDK is pointed at ``self.base_url`` by a
+``requests.Session`` that rewrites the Graph host, so several accounts (and the sandbox)
+can live in one process without touching the SDK's module global.
+
+Credentials: ``page_access_token`` (secret) and ``options.page_id`` (not secret). A Page
+token made from a long-lived user token does not expire and Graph has no refresh call for
+it, so there is nothing to store in the token store: an expired token is an AuthError.
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+import json
+import threading
+from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from .base import Channel, Limits
+from ..errors import (AuthError, ChannelError, ConfigError, RateLimited, Rejected,
+                      TransientError, UnknownOutcome)
+from ..i18n import t
+from ..models import Media, Metrics, Published, RenderedPost
+from .base import Channel, CheckReport, Limits, Progress
+
+if TYPE_CHECKING:
+    import requests
+
+DEFAULT_GRAPH_VERSION = "v24.0"
+GRAPH_URL = "https://graph.facebook.com/"  # what facebook-sdk prepends to every path
+VIDEO_URL = "https://graph-video.facebook.com"  # Graph's host for video uploads
+METRIC_FIELDS = "shares,reactions.summary(total_count).limit(0),comments.summary(true).limit(0)"
+DEFAULT_RETRY_SECONDS = 15 * 60  # when a rate-limit answer says nothing about regaining access
+
+RATE_LIMIT_CODES = {4, 17, 32, 613} | set(range(80000, 80015))
+TRANSIENT_CODES = {1, 2}
+AUTH_CODES = {102, 104, 190}
+PERMISSION_CODES = {10} | set(range(200, 300))
+TOKEN_SUBCODES = {
+    458: "the app is not installed",
+    459: "the user is checkpointed",
+    460: "the password was changed",
+    463: "the token has expired",
+    464: "the user is unconfirmed",
+    467: "the token was invalidated (logged out)",
+    492: "the session is invalid",
+}
+
+
+def _session_class() -> type:
+    import requests
+
+    class GraphSession(requests.Session):
+        """Sends the SDK's graph.facebook.com calls to ``base`` and remembers each response
+        (per thread) so rate-limit headers can be read after the SDK has parsed the body."""
+
+        def __init__(self, base: str) -> None:
+            super().__init__()
+            self.base = base.rstrip("/") + "/"
+            self.local = threading.local()
+
+        def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
+            if url.startswith(GRAPH_URL):
+                url = self.base + url[len(GRAPH_URL):]
+            self.local.response = None
+            response = super().request(method, url, *args, **kwargs)
+            self.local.response = response
+            return response
+
+    return GraphSession
 
 
 class FacebookChannel(Channel):
@@ -18,3 +82,314 @@ class FacebookChannel(Channel):
         requests_per_window=200, window_seconds=3600, max_concurrency=4, metrics_batch=50,
         option_fields=("link", "published"),
     )
+
+    # --- plumbing --------------------------------------------------------------------
+    @property
+    def version(self) -> str:
+        """The Graph version in every path, e.g. "v24.0"."""
+        value = str(self.account.options.get("graph_version") or DEFAULT_GRAPH_VERSION)
+        return value if value.startswith("v") else f"v{value}"
+
+    @property
+    def page_id(self) -> str:
+        """The Page this account posts as (from channels.yaml options)."""
+        page_id = self.account.options.get("page_id")
+        if not page_id:
+            raise ConfigError(
+                t("account {name} has no Facebook page_id", name=self.name),
+                t("add `page_id: \"<numeric id>\"` under channels.{name}.options in "
+                  "channels.yaml", name=self.name))
+        return str(page_id)
+
+    def _session(self, video: bool = False) -> Any:
+        sessions = self.__dict__.setdefault("_sessions", {})
+        if video not in sessions:
+            base = self.base_url
+            if video and base == self.default_base_url:
+                base = VIDEO_URL
+            sessions[video] = _session_class()(base)
+        return sessions[video]
+
+    def _call(self, path: str, *, args: dict[str, Any] | None = None,
+              post_args: dict[str, Any] | None = None, files: dict[str, Any] | None = None,
+              method: str | None = None, video: bool = False, applies: bool = True) -> Any:
+        """One Graph call, with every failure turned into a ChannelError.
+
+        ``applies`` says whether a dropped connection may have changed something visible
+        (a published post): then the outcome is unknown, otherwise the call is retryable."""
+        import facebook
+        import requests
+
+        session = self._session(video)
+        token = self.secrets.require(self.account, "page_access_token")
+        graph = facebook.GraphAPI(access_token=token.reveal(), timeout=self.timeout,
+                                  session=session)
+        verb = method or ("POST" if post_args is not None else "GET")
+        try:
+            return graph.request(f"{self.version}/{path}", args=args, post_args=post_args,
+                                 files=files, method=method)
+        except facebook.GraphAPIError as exc:
+            response = getattr(session.local, "response", None)
+            raise self._graph_error(exc, response) from None
+        except requests.RequestException as exc:
+            raise self._network_error(exc, verb, applies) from None
+        except (KeyError, ValueError):
+            # facebook-sdk raises KeyError without a Content-Type and ValueError on bad JSON.
+            response = getattr(session.local, "response", None)
+            status = getattr(response, "status_code", None)
+            raise TransientError(
+                t("Facebook sent an unreadable answer (HTTP {status})", status=status),
+                t("try again later"), channel=self.name, status=status) from None
+
+    def _network_error(self, exc: Exception, verb: str, applies: bool) -> ChannelError:
+        import requests
+        import urllib3
+
+        reason: Any = exc.args[0] if exc.args else None
+        if isinstance(reason, urllib3.exceptions.MaxRetryError):
+            reason = reason.reason
+        never_sent = isinstance(exc, requests.ConnectTimeout) or isinstance(
+            reason, (urllib3.exceptions.NewConnectionError,
+                     urllib3.exceptions.ConnectTimeoutError))
+        # The exception text holds the URL, and GET URLs carry the token: name the type only.
+        what = type(exc).__name__
+        if verb == "POST" and applies and not never_sent:
+            return UnknownOutcome(
+                t("the connection to Facebook broke after the request was sent ({what}); "
+                  "the post may have been published", what=what),
+                t("reconcile before publishing again: campaignctl looks for the post on the "
+                  "Page"), channel=self.name)
+        return TransientError(
+            t("could not reach Facebook at {url} ({what})", url=self.base_url, what=what),
+            t("check the network (or that `campaignctl sandbox` runs) and try again"),
+            channel=self.name)
+
+    def _retry_at(self, response: Any) -> datetime:
+        minutes = None
+        raw = response.headers.get("X-Business-Use-Case-Usage") if response is not None else None
+        if raw:
+            try:
+                for entries in json.loads(raw).values():
+                    for entry in entries:
+                        value = entry.get("estimated_time_to_regain_access")
+                        if value is not None:
+                            minutes = max(minutes or 0, int(value))
+            except (ValueError, AttributeError, TypeError):
+                minutes = None
+        seconds = minutes * 60 if minutes else DEFAULT_RETRY_SECONDS
+        return self.clock() + timedelta(seconds=seconds)
+
+    def _graph_error(self, exc: Any, response: Any) -> ChannelError:
+        """Map a facebook.GraphAPIError (code from ``exc.result``) into our taxonomy."""
+        result = exc.result if isinstance(exc.result, dict) else {}
+        error = result.get("error") if isinstance(result.get("error"), dict) else {}
+        code = error.get("code")
+        subcode = error.get("error_subcode")
+        status = getattr(response, "status_code", None)
+        message = str(error.get("error_user_msg") or error.get("message") or exc.message)
+        platform_code = f"{code}/{subcode}" if subcode else (str(code) if code else None)
+        kw = {"channel": self.name, "status": status, "platform_code": platform_code}
+        if code in AUTH_CODES:
+            why = TOKEN_SUBCODES.get(subcode, t("the token is not valid"))
+            return AuthError(
+                t("Facebook refused the Page token: {why} ({message})", why=why,
+                  message=message),
+                t("run `campaignctl channels login {name}` to get a new Page token",
+                  name=self.name), **kw)
+        if code in PERMISSION_CODES:
+            return AuthError(
+                t("the Page token lacks a permission Facebook needs: {message}",
+                  message=message),
+                t("log in again with pages_manage_posts and pages_read_engagement: "
+                  "`campaignctl channels login {name}`", name=self.name), **kw)
+        if code in RATE_LIMIT_CODES:
+            return RateLimited(
+                t("Facebook asks to slow down: {message}", message=message),
+                t("campaignctl retries after the time Facebook gives"),
+                retry_at=self._retry_at(response), **kw)
+        if code in TRANSIENT_CODES or error.get("is_transient") or (status or 0) >= 500 \
+                or (not error and (status is None or status >= 500)):
+            return TransientError(
+                t("Facebook had a temporary problem: {message}", message=message),
+                t("try again later"), **kw)
+        return Rejected(
+            t("Facebook refused the request: {message}", message=message),
+            t("change the post so Facebook accepts it; it is not retried"), **kw)
+
+    # --- publish ---------------------------------------------------------------------
+    def publish(self, post: RenderedPost, progress: Progress | None = None) -> Published:
+        """Post text/link, one photo, several photos (an album post) or one video."""
+        message = post.parts[0] if post.parts else ""
+        videos = [m for m in post.media if m.kind == "video"]
+        images = [m for m in post.media if m.kind != "video"]
+        total = sum(m.path.stat().st_size for m in post.media)
+        sent = [0]
+
+        def advance(media: Media) -> None:
+            sent[0] += media.path.stat().st_size
+            if progress:
+                progress(sent[0], total)
+
+        published = self._flag(post.options.get("published"))
+        if videos:
+            return self._publish_video(message, videos[0], published, advance)
+        if len(images) == 1:
+            return self._publish_photo(message, images[0], published, advance)
+        photo_ids = [self._upload_photo(m, advance) for m in images]
+        args: dict[str, Any] = {"message": message}
+        if post.options.get("link"):
+            args["link"] = str(post.options["link"])
+        if not published:
+            args["published"] = "false"
+        for i, photo_id in enumerate(photo_ids):
+            args[f"attached_media[{i}]"] = json.dumps({"media_fbid": photo_id})
+        result = self._call(f"{self.page_id}/feed", post_args=args)
+        post_id = str(result["id"])
+        return Published(post_id, self._post_url(post_id), [post_id, *photo_ids],
+                         {"graph_version": self.version})
+
+    @staticmethod
+    def _flag(value: Any) -> bool:
+        if value is None:
+            return True
+        if isinstance(value, str):
+            return value.strip().lower() not in ("false", "0", "no")
+        return bool(value)
+
+    @staticmethod
+    def _post_url(post_id: str) -> str:
+        return f"https://www.facebook.com/{post_id}"
+
+    def _upload_photo(self, media: Media, advance: Any) -> str:
+        """An unpublished photo for an album post; invisible, so a lost answer is retryable."""
+        args = {"published": "false"}
+        if media.alt:
+            args["alt_text_custom"] = media.alt
+        with media.path.open("rb") as fh:
+            result = self._call(f"{self.page_id}/photos", post_args=args,
+                                files={"source": (media.path.name, fh, media.mime or
+                                                  "application/octet-stream")},
+                                applies=False)
+        advance(media)
+        return str(result["id"])
+
+    def _publish_photo(self, message: str, media: Media, published: bool,
+                       advance: Any) -> Published:
+        args = {"caption": message}
+        if media.alt:
+            # Graph has no alt field on Page posts; the Photo node takes alt_text_custom.
+            args["alt_text_custom"] = media.alt
+        if not published:
+            args["published"] = "false"
+        with media.path.open("rb") as fh:
+            result = self._call(f"{self.page_id}/photos", post_args=args,
+                                files={"source": (media.path.name, fh, media.mime or
+                                                  "application/octet-stream")})
+        advance(media)
+        photo_id = str(result["id"])
+        post_id = str(result.get("post_id") or photo_id)
+        return Published(post_id, self._post_url(post_id), [post_id, photo_id],
+                         {"photo_id": photo_id, "graph_version": self.version})
+
+    def _publish_video(self, message: str, media: Media, published: bool,
+                       advance: Any) -> Published:
+        args = {"description": message}
+        if not published:
+            args["published"] = "false"
+        with media.path.open("rb") as fh:
+            result = self._call(f"{self.page_id}/videos", post_args=args, video=True,
+                                files={"source": (media.path.name, fh,
+                                                  media.mime or "video/mp4")})
+        advance(media)
+        video_id = str(result["id"])
+        try:
+            info = self._call(video_id, args={"fields": "post_id,permalink_url,status"})
+        except ChannelError:
+            info = {}  # the video is up; its post id is a nicety we can live without
+        post_id = str(info.get("post_id") or video_id)
+        url = info.get("permalink_url") or self._post_url(post_id)
+        if url.startswith("/"):
+            url = "https://www.facebook.com" + url
+        status = (info.get("status") or {}).get("video_status")
+        ids = [post_id, video_id] if post_id != video_id else [video_id]
+        return Published(post_id, url, ids, {"video_id": video_id, "video_status": status,
+                                             "graph_version": self.version})
+
+    # --- delete, metrics, check, find_recent -----------------------------------------
+    def delete(self, published: Published) -> None:
+        """Delete the post, then any media of it still standing."""
+        self._call(published.platform_id, method="DELETE")
+        for other in published.ids:
+            if other == published.platform_id:
+                continue
+            try:
+                self._call(other, method="DELETE")
+            except Rejected as exc:
+                # Deleting the post usually takes its photos/video with it.
+                if exc.platform_code != "100/33":
+                    raise
+
+    def metrics(self, published: list[Published]) -> list[Metrics]:
+        """Reactions, comments and shares per post; unknown posts and permission errors
+        become gaps."""
+        out: dict[str, Metrics] = {}
+        ids = [p.platform_id for p in published]
+        step = self.limits.metrics_batch
+        for start in range(0, len(ids), step):
+            chunk = list(dict.fromkeys(ids[start:start + step]))
+            try:
+                found = self._call("", args={"ids": ",".join(chunk), "fields": METRIC_FIELDS})
+            except (Rejected, AuthError) as exc:
+                if exc.platform_code and exc.platform_code.split("/")[0] in ("190", "102", "104"):
+                    raise
+                found = {}
+                for one in chunk:  # one missing id fails the whole batch: find which
+                    try:
+                        found[one] = self._call(one, args={"fields": METRIC_FIELDS})
+                    except (Rejected, AuthError) as each:
+                        if each.platform_code and \
+                                each.platform_code.split("/")[0] in ("190", "102", "104"):
+                            raise
+                        out[one] = Metrics(one, gap=t(
+                            "Facebook cannot show this post to this Page token (Graph error "
+                            "{code}): deleted, or a permission is missing",
+                            code=each.platform_code))
+            for object_id, body in found.items():
+                out[object_id] = Metrics(object_id, self._values(body))
+        return [out.get(p.platform_id) or Metrics(p.platform_id, gap=t("not returned"))
+                for p in published]
+
+    @staticmethod
+    def _values(body: dict[str, Any]) -> dict[str, int]:
+        def total(key: str) -> int:
+            return int(((body.get(key) or {}).get("summary") or {}).get("total_count") or 0)
+
+        # Graph leaves ``shares`` out while nobody has shared the post.
+        return {"reactions": total("reactions"), "comments": total("comments"),
+                "shares": int((body.get("shares") or {}).get("count") or 0)}
+
+    def check(self) -> CheckReport:
+        """Read the Page with the token: one line saying whether it may post."""
+        try:
+            page = self._call(self.page_id, args={"fields": "id,name"})
+        except (AuthError, Rejected) as exc:
+            return CheckReport(False, f"{self.name}: {exc.message}",
+                               {"hint": exc.hint, "platform_code": exc.platform_code})
+        name, page_id = page.get("name", "?"), page.get("id", self.page_id)
+        return CheckReport(True, t("{account}: Page {name} ({id}), can post",
+                                   account=self.name, name=name, id=page_id),
+                           {"page_id": page_id, "page_name": name,
+                            "graph_version": self.version})
+
+    def find_recent(self, post: RenderedPost, since: datetime) -> Published | None:
+        """The newest Page post with this exact message made at or after ``since``."""
+        message = (post.parts[0] if post.parts else "").strip()
+        after = int(since.astimezone(timezone.utc).timestamp())
+        result = self._call(f"{self.page_id}/feed", args={
+            "fields": "message,created_time", "since": str(after), "limit": "50"})
+        for item in result.get("data", []):
+            if (item.get("message") or "").strip() == message:
+                post_id = str(item["id"])
+                return Published(post_id, self._post_url(post_id), [post_id],
+                                 {"graph_version": self.version, "reconciled": True})
+        return None
