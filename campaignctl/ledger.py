@@ -1,0 +1,731 @@
+"""The ledger: the record of every occurrence, attempt and retraction, in SQLite or PostgreSQL.
+
+One row per idempotency key (campaign/post/instant/channel) in ``occurrences``; its ``state``
+moves pending -> sending -> published | failed | unknown, or straight to skipped. What makes a
+second sender lose is never a read: the pending row is inserted with ON CONFLICT DO NOTHING
+and then claimed by a conditional UPDATE whose rowcount says who won.
+
+    pending --claim--> sending --> published | failed | unknown
+       |                  |  (process died: stale after the lease, or owner pid gone)
+       +--> skipped       +--> taken over by reconcile: find on the platform first
+
+Schema changes are ordered ``MIGRATIONS`` steps recorded in ``schema_version``; a later
+issue adds tables by appending a step. Migrating takes a lock (BEGIN IMMEDIATE on SQLite,
+an advisory lock on PostgreSQL), so two processes opening a fresh ledger at once are safe.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Engine,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    and_,
+    create_engine,
+    event,
+    func,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import SQLAlchemyError
+
+from .errors import LedgerError
+from .i18n import t
+from .models import PlanEntry, Published
+
+# States of an occurrence row.
+PENDING = "pending"
+SENDING = "sending"
+PUBLISHED = "published"
+FAILED = "failed"
+SKIPPED = "skipped"
+UNKNOWN = "unknown"
+RETRACTED = "retracted"  # was published, then deleted by `retract`
+STATES = (PENDING, SENDING, PUBLISHED, FAILED, SKIPPED, UNKNOWN, RETRACTED)
+
+DEFAULT_LEASE = timedelta(minutes=10)
+ALL = "*"  # a retraction marker for every post / every channel
+ENV_VAR = "CAMPAIGNCTL_LEDGER"
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware datetimes in, aware UTC datetimes out; stored naive UTC on both databases."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("the ledger stores aware datetimes only")
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=timezone.utc)
+
+
+metadata = MetaData()
+
+schema_version = Table(
+    "schema_version", metadata,
+    Column("version", Integer, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("applied_at", UTCDateTime, nullable=False),
+)
+
+occurrences = Table(
+    "occurrences", metadata,
+    Column("key", String(512), primary_key=True),
+    Column("campaign", String(200), nullable=False, index=True),
+    Column("post", String(200), nullable=False),
+    Column("channel", String(200), nullable=False),
+    Column("platform", String(50), nullable=False),
+    Column("at_utc", UTCDateTime, nullable=False),
+    Column("state", String(20), nullable=False, index=True),
+    Column("reason", Text),
+    Column("retryable", Boolean, nullable=False, default=False),
+    Column("platform_id", String(200)),
+    Column("url", Text),
+    Column("ids", Text),  # JSON list
+    Column("published_at", UTCDateTime),
+    Column("content_hash", String(64)),
+    Column("claim_token", String(64)),
+    Column("claim_owner", String(300)),  # host:pid of the claimer
+    Column("claimed_at", UTCDateTime),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("last_error", Text),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+attempts = Table(
+    "attempts", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", String(512), nullable=False, index=True),
+    Column("claim_token", String(64)),
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("finished_at", UTCDateTime),
+    Column("outcome", String(20)),  # published/failed/unknown/retry/found/skipped
+    Column("error_class", String(100)),
+    Column("message", Text),
+    Column("payload", Text),  # the rendered payload that was sent: the public-records archive
+)
+
+retractions = Table(
+    "retractions", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", String(512), nullable=False, index=True),
+    Column("campaign", String(200), nullable=False),
+    Column("post", String(200), nullable=False),
+    Column("channel", String(200), nullable=False),
+    Column("platform_id", String(200)),
+    Column("url", Text),
+    Column("ids", Text),
+    Column("requested_at", UTCDateTime, nullable=False),
+    Column("finished_at", UTCDateTime),
+    Column("outcome", String(20)),  # deleting/deleted/manual/failed
+    Column("message", Text),
+)
+
+# Retracting a post also stops its FUTURE occurrences, which have no row yet: a marker per
+# (campaign, post, channel) -- "*" for all -- that the publisher checks before every send.
+retraction_markers = Table(
+    "retraction_markers", metadata,
+    Column("campaign", String(200), primary_key=True),
+    Column("post", String(200), primary_key=True),
+    Column("channel", String(200), primary_key=True),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+
+def _migration_1(conn: Connection) -> None:
+    for table in (occurrences, attempts, retractions, retraction_markers):
+        table.create(conn, checkfirst=True)
+
+
+# Ordered, append-only: (version, name, step). Never edit a released step; add a new one.
+MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
+    (1, "occurrences, attempts, retractions, retraction markers", _migration_1),
+]
+
+
+@dataclass
+class OccurrenceStatus:
+    """One occurrence row as `status` shows it."""
+
+    key: str
+    campaign: str
+    post: str
+    channel: str
+    platform: str
+    at: datetime
+    state: str
+    reason: str | None = None
+    retryable: bool = False
+    platform_id: str | None = None
+    url: str | None = None
+    ids: list[str] = field(default_factory=list)
+    published_at: datetime | None = None
+    content_hash: str | None = None
+    claim_token: str | None = None
+    claim_owner: str | None = None
+    claimed_at: datetime | None = None
+    attempts: int = 0
+    last_error: str | None = None
+    updated_at: datetime | None = None
+
+    def published(self) -> Published | None:
+        """The platform's ids as a Published, for delete and metrics."""
+        if not self.platform_id:
+            return None
+        return Published(self.platform_id, self.url, list(self.ids) or [self.platform_id])
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-able dict (datetimes as ISO text), without the claim internals."""
+        out = {}
+        for name in ("key", "campaign", "post", "channel", "platform", "at", "state", "reason",
+                     "platform_id", "url", "ids", "published_at", "attempts", "last_error",
+                     "updated_at"):
+            value = getattr(self, name)
+            out[name] = value.isoformat() if isinstance(value, datetime) else value
+        return out
+
+
+@dataclass
+class AttemptRecord:
+    """One try at sending (or finding) an occurrence."""
+
+    id: int
+    key: str
+    started_at: datetime
+    finished_at: datetime | None
+    outcome: str | None
+    error_class: str | None
+    message: str | None
+    payload: dict[str, Any] | None
+
+
+@dataclass
+class RetractionRecord:
+    """One published copy that `retract` deleted (or could not)."""
+
+    id: int
+    key: str
+    campaign: str
+    post: str
+    channel: str
+    platform_id: str | None
+    url: str | None
+    requested_at: datetime
+    finished_at: datetime | None
+    outcome: str | None
+    message: str | None
+
+
+@dataclass(frozen=True)
+class Claim:
+    """Proof that this process owns an occurrence's send; every write checks the token."""
+
+    key: str
+    token: str
+    attempt_id: int
+    started_at: datetime
+
+
+def owner_id() -> str:
+    """host:pid of this process, stored with a claim so a crash can be told from a slow run."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's live process
+        return True
+    return True
+
+
+def default_url(root: Path) -> str:
+    """The embedded SQLite ledger of a workspace: <root>/.campaignctl/ledger.db."""
+    return f"sqlite:///{(Path(root) / '.campaignctl' / 'ledger.db').resolve()}"
+
+
+def resolve_url(root: Path, configured: str | None = None,
+                environ: dict[str, str] | None = None) -> str:
+    """CAMPAIGNCTL_LEDGER, else channels.yaml's ``ledger:``, else the workspace's SQLite file."""
+    env = os.environ if environ is None else environ
+    return env.get(ENV_VAR) or configured or default_url(root)
+
+
+def _chunks(items: Sequence[Any], size: int = 500) -> Iterable[Sequence[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Ledger:
+    """The publishing record. Thread-safe; share one per process."""
+
+    def __init__(self, engine: Engine, *, lease: timedelta = DEFAULT_LEASE) -> None:
+        self.engine = engine
+        self.lease = lease
+        self.dialect = engine.dialect.name
+
+    # --- opening and migrating ----------------------------------------------------------
+    @classmethod
+    def open(cls, url: str, *, lease: timedelta = DEFAULT_LEASE, pool_size: int = 10) -> Ledger:
+        """Open (creating and migrating as needed) the ledger at a SQLAlchemy URL."""
+        try:
+            parsed = make_url(url)
+        except Exception as exc:
+            raise LedgerError(
+                t("the ledger URL is not valid: {error}", error=type(exc).__name__),
+                t("use sqlite:///path/ledger.db or postgresql+psycopg://user@host/db"),
+            ) from None
+        backend = parsed.get_backend_name()
+        if backend not in ("sqlite", "postgresql"):
+            raise LedgerError(
+                t("unsupported ledger database {name!r}", name=backend),
+                t("use sqlite:///path/ledger.db or postgresql+psycopg://user@host/db"),
+            )
+        try:
+            if backend == "sqlite":
+                engine = cls._sqlite_engine(parsed, pool_size)
+            else:
+                engine = create_engine(parsed, pool_size=pool_size, max_overflow=pool_size,
+                                       pool_pre_ping=True)
+            ledger = cls(engine, lease=lease)
+            ledger.migrate()
+        except LedgerError:
+            raise
+        except (SQLAlchemyError, OSError) as exc:
+            # The driver's text may name the host but never a password: URLs are rendered
+            # masked by SQLAlchemy, and we show only the exception's class and first line.
+            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise LedgerError(
+                t("cannot open the ledger {url}: {error}",
+                  url=parsed.render_as_string(hide_password=True), error=first[:300]),
+                t("check the ledger URL (CAMPAIGNCTL_LEDGER or `ledger:` in channels.yaml) "
+                  "and that the database is reachable"),
+            ) from None
+        return ledger
+
+    @staticmethod
+    def _sqlite_engine(parsed: Any, pool_size: int) -> Engine:
+        database = parsed.database
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(parsed, pool_size=pool_size, max_overflow=pool_size,
+                               connect_args={"timeout": 60, "check_same_thread": False})
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+            # Let SQLAlchemy own transactions (pysqlite's implicit BEGIN is deferred, and a
+            # deferred reader that later writes can fail with "database is locked").
+            dbapi_conn.isolation_level = None
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")  # readers never block the writer
+            cur.execute("PRAGMA busy_timeout=60000")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(conn: Connection) -> None:
+            # Take the write lock up front: transactions serialise instead of deadlocking.
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+        return engine
+
+    def migrate(self) -> int:
+        """Apply every migration step not yet recorded; returns the schema version."""
+        with self.engine.begin() as conn:
+            if self.dialect == "postgresql":
+                # Held until commit; a second process waits here, then sees the steps applied.
+                conn.exec_driver_sql("SELECT pg_advisory_xact_lock(4242017001)")
+            schema_version.create(conn, checkfirst=True)
+            done = set(conn.execute(select(schema_version.c.version)).scalars())
+            for version, name, step in MIGRATIONS:
+                if version in done:
+                    continue
+                step(conn)
+                conn.execute(schema_version.insert().values(
+                    version=version, name=name, applied_at=_now()))
+            return max(done | {v for v, _, _ in MIGRATIONS})
+
+    def version(self) -> int:
+        """The schema version recorded in the database."""
+        with self.engine.connect() as conn:
+            return conn.execute(select(func.max(schema_version.c.version))).scalar() or 0
+
+    def close(self) -> None:
+        """Release every pooled connection."""
+        self.engine.dispose()
+
+    def drop_all(self) -> None:
+        """Drop every ledger table (tests only)."""
+        with self.engine.begin() as conn:
+            metadata.drop_all(conn)
+
+    # --- helpers --------------------------------------------------------------------------
+    def _insert(self, table: Table):  # type: ignore[no-untyped-def]
+        if self.dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        return insert(table)
+
+    @staticmethod
+    def _row(r: Any) -> OccurrenceStatus:
+        return OccurrenceStatus(
+            key=r.key, campaign=r.campaign, post=r.post, channel=r.channel,
+            platform=r.platform, at=r.at_utc, state=r.state, reason=r.reason,
+            retryable=bool(r.retryable), platform_id=r.platform_id, url=r.url,
+            ids=json.loads(r.ids) if r.ids else [], published_at=r.published_at,
+            content_hash=r.content_hash, claim_token=r.claim_token, claim_owner=r.claim_owner,
+            claimed_at=r.claimed_at, attempts=r.attempts or 0, last_error=r.last_error,
+            updated_at=r.updated_at)
+
+    @staticmethod
+    def _new_row(entry: PlanEntry, state: str, reason: str | None, now: datetime) -> dict:
+        return {
+            "key": entry.key, "campaign": entry.campaign, "post": entry.post,
+            "channel": entry.channel, "platform": entry.platform, "at_utc": entry.at,
+            "state": state, "reason": reason, "retryable": False, "attempts": 0,
+            "content_hash": entry.rendered.content_hash() if entry.rendered else None,
+            "updated_at": now,
+        }
+
+    # --- writing occurrences --------------------------------------------------------------
+    def ensure(self, entries: Sequence[PlanEntry], now: datetime | None = None) -> None:
+        """Insert a pending row for each entry that has none (existing rows are untouched)."""
+        now = now or _now()
+        rows = [self._new_row(e, PENDING, None, now) for e in entries]
+        with self.engine.begin() as conn:
+            for chunk in _chunks(rows):
+                conn.execute(self._insert(occurrences).on_conflict_do_nothing(), list(chunk))
+
+    def skip(self, entries: Sequence[tuple[PlanEntry, str]],
+             now: datetime | None = None) -> list[str]:
+        """Record entries as skipped with a reason unless already sent or being sent.
+
+        Returns the keys whose row says skipped with that reason afterwards.
+        """
+        now = now or _now()
+        if not entries:
+            return []
+        reasons = {e.key: reason for e, reason in entries}
+        with self.engine.begin() as conn:
+            for chunk in _chunks(list(entries)):
+                rows = [self._new_row(e, SKIPPED, reason, now) for e, reason in chunk]
+                conn.execute(self._insert(occurrences).on_conflict_do_nothing(), rows)
+            for key, reason in reasons.items():
+                conn.execute(
+                    update(occurrences)
+                    .where(occurrences.c.key == key, self._claimable())
+                    .values(state=SKIPPED, reason=reason, retryable=False, updated_at=now))
+            skipped: list[str] = []
+            for chunk in _chunks(list(reasons)):
+                q = select(occurrences.c.key, occurrences.c.state, occurrences.c.reason).where(
+                    occurrences.c.key.in_(chunk))
+                skipped += [r.key for r in conn.execute(q)
+                            if r.state == SKIPPED and r.reason == reasons[r.key]]
+        return skipped
+
+    @staticmethod
+    def _claimable():  # type: ignore[no-untyped-def]
+        return or_(occurrences.c.state == PENDING,
+                   and_(occurrences.c.state == FAILED, occurrences.c.retryable.is_(True)))
+
+    def claim(self, key: str, payload: dict[str, Any] | None = None,
+              now: datetime | None = None) -> Claim | None:
+        """Atomically take a pending (or retryable failed) row for sending; None if lost."""
+        now = now or _now()
+        token = uuid.uuid4().hex
+        with self.engine.begin() as conn:
+            res = conn.execute(
+                update(occurrences)
+                .where(occurrences.c.key == key, self._claimable())
+                .values(state=SENDING, claim_token=token, claim_owner=owner_id(),
+                        claimed_at=now, attempts=occurrences.c.attempts + 1, updated_at=now))
+            if res.rowcount != 1:
+                return None
+            attempt_id = self._open_attempt(conn, key, token, payload, now)
+        return Claim(key, token, attempt_id, now)
+
+    def take_over(self, row: OccurrenceStatus, now: datetime | None = None) -> Claim | None:
+        """Claim an unknown row, or a stale sending one, to reconcile it; None if lost.
+
+        The update is conditional on the state and token we saw, so two reconcilers racing
+        get one winner, and a row whose owner came back to finish is left alone.
+        """
+        now = now or _now()
+        if row.state not in (UNKNOWN, SENDING):
+            return None
+        if row.state == SENDING and not self.is_stale(row, now):
+            return None
+        token = uuid.uuid4().hex
+        cond = [occurrences.c.key == row.key, occurrences.c.state == row.state]
+        cond.append(occurrences.c.claim_token == row.claim_token if row.claim_token
+                    else occurrences.c.claim_token.is_(None))
+        with self.engine.begin() as conn:
+            res = conn.execute(
+                update(occurrences).where(*cond)
+                .values(state=SENDING, claim_token=token, claim_owner=owner_id(),
+                        claimed_at=now, updated_at=now))
+            if res.rowcount != 1:
+                return None
+            attempt_id = self._open_attempt(conn, row.key, token, None, now)
+        return Claim(row.key, token, attempt_id, now)
+
+    def is_stale(self, row: OccurrenceStatus, now: datetime | None = None) -> bool:
+        """A sending row whose claimer died: lease expired, or its pid is gone on this host."""
+        if row.state != SENDING:
+            return False
+        now = now or _now()
+        if row.claimed_at is None or row.claimed_at < now - self.lease:
+            return True
+        host, _, pid = (row.claim_owner or "").rpartition(":")
+        if host == socket.gethostname() and pid.isdigit():
+            return not _pid_alive(int(pid))
+        return False
+
+    def _open_attempt(self, conn: Connection, key: str, token: str,
+                      payload: dict[str, Any] | None, now: datetime) -> int:
+        res = conn.execute(attempts.insert().values(
+            key=key, claim_token=token, started_at=now,
+            payload=json.dumps(payload, sort_keys=True, default=str) if payload else None))
+        return int(res.inserted_primary_key[0])
+
+    def _close_attempt(self, conn: Connection, claim: Claim, outcome: str, now: datetime,
+                       error_class: str | None = None, message: str | None = None) -> None:
+        conn.execute(update(attempts).where(attempts.c.id == claim.attempt_id).values(
+            finished_at=now, outcome=outcome, error_class=error_class, message=message))
+
+    def _owned(self, claim: Claim):  # type: ignore[no-untyped-def]
+        return and_(occurrences.c.key == claim.key, occurrences.c.claim_token == claim.token)
+
+    def retry(self, claim: Claim, error_class: str, message: str,
+              payload: dict[str, Any] | None = None, now: datetime | None = None,
+              outcome: str = "retry") -> Claim:
+        """Close the current attempt as a retryable error and open the next one."""
+        now = now or _now()
+        with self.engine.begin() as conn:
+            self._close_attempt(conn, claim, outcome, now, error_class, message)
+            conn.execute(update(occurrences).where(self._owned(claim)).values(
+                attempts=occurrences.c.attempts + 1, last_error=message, updated_at=now))
+            attempt_id = self._open_attempt(conn, claim.key, claim.token, payload, now)
+        return Claim(claim.key, claim.token, attempt_id, now)
+
+    def set_payload(self, claim: Claim, payload: dict[str, Any]) -> None:
+        """Archive the payload on the current attempt (when it was opened without one)."""
+        with self.engine.begin() as conn:
+            conn.execute(update(attempts).where(attempts.c.id == claim.attempt_id).values(
+                payload=json.dumps(payload, sort_keys=True, default=str)))
+
+    def record_published(self, claim: Claim, published: Published,
+                         now: datetime | None = None, outcome: str = PUBLISHED) -> bool:
+        """Store the platform's ids the moment they are known; False if the claim was lost."""
+        now = now or _now()
+        with self.engine.begin() as conn:
+            res = conn.execute(update(occurrences).where(self._owned(claim)).values(
+                state=PUBLISHED, reason=None, retryable=False,
+                platform_id=published.platform_id, url=published.url,
+                ids=json.dumps(published.ids or [published.platform_id]),
+                published_at=now, claim_token=None, updated_at=now))
+            self._close_attempt(conn, claim, outcome, now)
+        return res.rowcount == 1
+
+    def record_failed(self, claim: Claim, error_class: str, message: str, *,
+                      retryable: bool = False, now: datetime | None = None) -> None:
+        """The send failed for good (or for this run, when ``retryable``)."""
+        now = now or _now()
+        with self.engine.begin() as conn:
+            conn.execute(update(occurrences).where(self._owned(claim)).values(
+                state=FAILED, reason=message, retryable=retryable, last_error=message,
+                claim_token=None, updated_at=now))
+            self._close_attempt(conn, claim, FAILED, now, error_class, message)
+
+    def record_unknown(self, claim: Claim, message: str, now: datetime | None = None) -> None:
+        """The request may have reached the platform: leave it for reconcile, never resend."""
+        now = now or _now()
+        with self.engine.begin() as conn:
+            # Keep claimed_at: reconcile searches the platform from the attempt's start.
+            conn.execute(update(occurrences).where(self._owned(claim)).values(
+                state=UNKNOWN, reason=message, last_error=message, updated_at=now))
+            self._close_attempt(conn, claim, UNKNOWN, now, "UnknownOutcome", message)
+
+    def record_skipped(self, claim: Claim, reason: str, now: datetime | None = None) -> None:
+        """Give up a claimed row without sending (retracted or missed meanwhile)."""
+        now = now or _now()
+        with self.engine.begin() as conn:
+            conn.execute(update(occurrences).where(self._owned(claim)).values(
+                state=SKIPPED, reason=reason, retryable=False, claim_token=None,
+                updated_at=now))
+            self._close_attempt(conn, claim, SKIPPED, now, None, reason)
+
+    # --- reading ------------------------------------------------------------------------------
+    def rows(self, keys: Sequence[str]) -> dict[str, OccurrenceStatus]:
+        """The rows for these keys (batched), by key."""
+        out: dict[str, OccurrenceStatus] = {}
+        with self.engine.connect() as conn:
+            for chunk in _chunks(list(keys)):
+                for r in conn.execute(select(occurrences).where(occurrences.c.key.in_(chunk))):
+                    out[r.key] = self._row(r)
+        return out
+
+    def get(self, key: str) -> OccurrenceStatus | None:
+        """One row, or None."""
+        return self.rows([key]).get(key)
+
+    def status(self, campaign: str | None = None, *, state: str | None = None,
+               failed_only: bool = False, post: str | None = None,
+               channel: str | None = None) -> list[OccurrenceStatus]:
+        """Occurrences for `status`, oldest first; ``failed_only`` shows failed and unknown."""
+        q = select(occurrences).order_by(occurrences.c.at_utc, occurrences.c.key)
+        if campaign:
+            q = q.where(occurrences.c.campaign == campaign)
+        if post:
+            q = q.where(occurrences.c.post == post)
+        if channel:
+            q = q.where(occurrences.c.channel == channel)
+        if state:
+            q = q.where(occurrences.c.state == state)
+        if failed_only:
+            q = q.where(occurrences.c.state.in_((FAILED, UNKNOWN)))
+        with self.engine.connect() as conn:
+            return [self._row(r) for r in conn.execute(q)]
+
+    def counts(self, campaign: str | None = None) -> dict[str, int]:
+        """How many occurrences are in each state."""
+        q = select(occurrences.c.state, func.count()).group_by(occurrences.c.state)
+        if campaign:
+            q = q.where(occurrences.c.campaign == campaign)
+        with self.engine.connect() as conn:
+            return {state: n for state, n in conn.execute(q)}
+
+    def unresolved(self, now: datetime | None = None) -> list[OccurrenceStatus]:
+        """Rows reconcile must look at: unknown ones and sending ones whose claimer died."""
+        now = now or _now()
+        q = select(occurrences).where(occurrences.c.state.in_((UNKNOWN, SENDING)))
+        with self.engine.connect() as conn:
+            rows = [self._row(r) for r in conn.execute(q.order_by(occurrences.c.at_utc))]
+        return [r for r in rows if r.state == UNKNOWN or self.is_stale(r, now)]
+
+    def attempts(self, key: str) -> list[AttemptRecord]:
+        """Every attempt for one occurrence, first first."""
+        q = select(attempts).where(attempts.c.key == key).order_by(attempts.c.id)
+        with self.engine.connect() as conn:
+            return [AttemptRecord(r.id, r.key, r.started_at, r.finished_at, r.outcome,
+                                  r.error_class, r.message,
+                                  json.loads(r.payload) if r.payload else None)
+                    for r in conn.execute(q)]
+
+    def last_payload(self, key: str) -> dict[str, Any] | None:
+        """The payload most recently archived for this occurrence."""
+        q = (select(attempts.c.payload).where(attempts.c.key == key,
+                                              attempts.c.payload.is_not(None))
+             .order_by(attempts.c.id.desc()).limit(1))
+        with self.engine.connect() as conn:
+            raw = conn.execute(q).scalar()
+        return json.loads(raw) if raw else None
+
+    # --- retraction ---------------------------------------------------------------------------
+    def mark_retracted(self, campaign: str, post: str | None = None, channel: str | None = None,
+                       now: datetime | None = None) -> None:
+        """Remember that this post (every post when None) must never be sent again."""
+        now = now or _now()
+        with self.engine.begin() as conn:
+            conn.execute(self._insert(retraction_markers).on_conflict_do_nothing(), [{
+                "campaign": campaign, "post": post or ALL, "channel": channel or ALL,
+                "created_at": now}])
+
+    def clear_retraction(self, campaign: str, post: str | None = None,
+                         channel: str | None = None) -> int:
+        """Forget a retraction marker so the post may be published again."""
+        with self.engine.begin() as conn:
+            res = conn.execute(retraction_markers.delete().where(
+                retraction_markers.c.campaign == campaign,
+                retraction_markers.c.post == (post or ALL),
+                retraction_markers.c.channel == (channel or ALL)))
+        return res.rowcount
+
+    def retraction_markers(self) -> set[tuple[str, str, str]]:
+        """Every (campaign, post, channel) marker; "*" stands for all."""
+        with self.engine.connect() as conn:
+            return {(r.campaign, r.post, r.channel) for r in conn.execute(
+                select(retraction_markers))}
+
+    @staticmethod
+    def is_retracted(markers: set[tuple[str, str, str]], campaign: str, post: str,
+                     channel: str) -> bool:
+        """True when a marker covers this (campaign, post, channel)."""
+        return any((campaign, p, c) in markers for p in (post, ALL) for c in (channel, ALL))
+
+    def skip_matching(self, campaign: str, post: str | None, channel: str | None, reason: str,
+                      now: datetime | None = None) -> int:
+        """Turn matching pending (or retryable failed) rows into skipped; returns how many."""
+        now = now or _now()
+        q = update(occurrences).where(occurrences.c.campaign == campaign, self._claimable())
+        if post:
+            q = q.where(occurrences.c.post == post)
+        if channel:
+            q = q.where(occurrences.c.channel == channel)
+        with self.engine.begin() as conn:
+            return conn.execute(q.values(state=SKIPPED, reason=reason, retryable=False,
+                                         updated_at=now)).rowcount
+
+    def begin_retraction(self, row: OccurrenceStatus, now: datetime | None = None) -> int:
+        """Store what is about to be deleted, before deleting it; returns the record id."""
+        now = now or _now()
+        with self.engine.begin() as conn:
+            res = conn.execute(retractions.insert().values(
+                key=row.key, campaign=row.campaign, post=row.post, channel=row.channel,
+                platform_id=row.platform_id, url=row.url, ids=json.dumps(row.ids),
+                requested_at=now, outcome="deleting"))
+            return int(res.inserted_primary_key[0])
+
+    def finish_retraction(self, record_id: int, key: str, outcome: str, message: str | None = None,
+                          now: datetime | None = None) -> None:
+        """deleted -> the occurrence becomes retracted; manual/failed leave it published."""
+        now = now or _now()
+        with self.engine.begin() as conn:
+            conn.execute(update(retractions).where(retractions.c.id == record_id).values(
+                finished_at=now, outcome=outcome, message=message))
+            if outcome == "deleted":
+                conn.execute(update(occurrences).where(
+                    occurrences.c.key == key, occurrences.c.state == PUBLISHED).values(
+                    state=RETRACTED, reason=t("retracted"), updated_at=now))
+
+    def retractions(self, campaign: str | None = None) -> list[RetractionRecord]:
+        """Every retraction record, newest last."""
+        q = select(retractions).order_by(retractions.c.id)
+        if campaign:
+            q = q.where(retractions.c.campaign == campaign)
+        with self.engine.connect() as conn:
+            return [RetractionRecord(r.id, r.key, r.campaign, r.post, r.channel, r.platform_id,
+                                     r.url, r.requested_at, r.finished_at, r.outcome, r.message)
+                    for r in conn.execute(q)]
