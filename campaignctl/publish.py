@@ -1,0 +1,614 @@
+"""The publishing engine: claim -> send -> record, with retries, reconcile and retract.
+
+Exactly once rests on the ledger: a row is claimed by a conditional UPDATE before any
+request leaves, the platform's id is stored the moment ``publish`` returns, and a row whose
+outcome is unknown (timeout after the request left, or a process killed mid-send) is never
+sent again before ``Channel.find_recent`` has looked for it on the platform.
+
+Work fans out on one bounded thread pool. Each channel gets at most
+``limits.max_concurrency`` "lanes" (tasks that drain that channel's queue), so a worker is
+never parked waiting for a busy channel while another channel has work; a per-channel
+sliding window enforces ``limits.requests_per_window`` and a platform's RateLimited.retry_at
+holds back every lane of that channel.
+
+Retraction of FUTURE occurrences: ``retract`` stores a marker per (campaign, post, channel)
+in the ledger; ``publish`` checks the markers before every send and records the occurrence
+as skipped (retracted). Plan entries passed to ``retract`` are also recorded as skipped rows.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections import defaultdict, deque
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any, Protocol
+
+from .channels.base import Channel
+from .errors import (
+    AuthError,
+    CampaignctlError,
+    ChannelError,
+    NotSupported,
+    RateLimited,
+    TransientError,
+    UnknownOutcome,
+)
+from .i18n import t
+from .ledger import (
+    FAILED,
+    PENDING,
+    PUBLISHED,
+    RETRACTED,
+    SENDING,
+    SKIPPED,
+    UNKNOWN,
+    Claim,
+    Ledger,
+    OccurrenceStatus,
+)
+from .models import SKIPPED as PLAN_SKIPPED
+from .models import Media, PlanEntry, Published, RenderedPost
+
+# Outcomes of one entry in a run.
+O_PUBLISHED = "published"
+O_FAILED = "failed"
+O_SKIPPED = "skipped"
+O_UNKNOWN = "unknown"
+O_DONE = "already-done"
+O_IN_PROGRESS = "in-progress"  # another live run holds the claim
+O_WOULD_SEND = "would-send"  # dry run
+
+
+class Hooks(Protocol):
+    """Test seams around the send; production passes None."""
+
+    def before_send(self, entry: PlanEntry) -> None: ...
+
+    def after_send(self, entry: PlanEntry, published: Published) -> None: ...
+
+
+@dataclass
+class EntryResult:
+    """What happened to one (occurrence, channel) in a run."""
+
+    key: str
+    campaign: str
+    post: str
+    channel: str
+    platform: str
+    at: datetime
+    outcome: str
+    url: str | None = None
+    platform_id: str | None = None
+    reason: str | None = None
+    payload: dict[str, Any] | None = None  # dry run: exactly what would be sent
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-able dict for `--json`."""
+        out = {k: getattr(self, k) for k in ("key", "campaign", "post", "channel", "platform",
+                                             "outcome", "url", "platform_id", "reason")}
+        out["at"] = self.at.isoformat()
+        if self.payload is not None:
+            out["payload"] = self.payload
+        return out
+
+
+@dataclass
+class RunSummary:
+    """Every entry's outcome in a publish or reconcile run."""
+
+    results: list[EntryResult] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for r in self.results:
+            out[r.outcome] = out.get(r.outcome, 0) + 1
+        return out
+
+    @property
+    def ok(self) -> bool:
+        """False when anything failed or is left unknown (the CLI exits non-zero)."""
+        return not any(r.outcome in (O_FAILED, O_UNKNOWN) for r in self.results)
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-able dict for `--json`."""
+        return {"dry_run": self.dry_run, "ok": self.ok, "counts": self.counts,
+                "results": [r.to_json() for r in self.results]}
+
+
+@dataclass
+class RetractItem:
+    """One published copy and what `retract` did about it."""
+
+    key: str
+    channel: str
+    platform: str
+    url: str | None
+    outcome: str  # deleted | manual | failed | in-flight
+    message: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass
+class RetractSummary:
+    """What `retract` deleted, could not delete, and stopped from going out."""
+
+    items: list[RetractItem] = field(default_factory=list)
+    skipped_pending: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return all(i.outcome == "deleted" for i in self.items)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"ok": self.ok, "skipped_pending": self.skipped_pending,
+                "items": [i.to_json() for i in self.items]}
+
+
+def rendered_from_payload(payload: dict[str, Any]) -> RenderedPost:
+    """Rebuild a RenderedPost from its archived payload (to reconcile without the plan)."""
+    return RenderedPost(
+        campaign=payload["campaign"], post=payload["post"], channel=payload["channel"],
+        platform=payload["platform"], at=datetime.fromisoformat(payload["at"]),
+        parts=list(payload.get("parts") or []),
+        media=[Media(path=Path(m["path"]), alt=m.get("alt"), kind=m.get("kind"),
+                     mime=m.get("mime")) for m in payload.get("media") or []],
+        options=dict(payload.get("options") or {}))
+
+
+class _Throttle:
+    """One channel's sliding-window quota plus the platform's "not before" instant."""
+
+    def __init__(self, per_window: int, window: float, clock: Callable[[], datetime],
+                 sleep: Callable[[float], None]) -> None:
+        self.per_window = max(1, per_window)
+        self.window = timedelta(seconds=window)
+        self.clock = clock
+        self.sleep = sleep
+        self.lock = threading.Lock()
+        self.slots: deque[datetime] = deque()
+        self.not_before: datetime | None = None
+
+    def acquire(self) -> None:
+        """Reserve the next free slot and wait for it (never a busy loop on a fake clock)."""
+        with self.lock:
+            now = self.clock()
+            while self.slots and self.slots[0] <= now - self.window:
+                self.slots.popleft()
+            start = now
+            if len(self.slots) >= self.per_window:
+                start = self.slots.popleft() + self.window
+            if self.not_before and self.not_before > start:
+                start = self.not_before
+            self.slots.append(start)
+        wait = (start - now).total_seconds()
+        if wait > 0:
+            self.sleep(wait)
+
+    def hold_until(self, instant: datetime) -> None:
+        with self.lock:
+            if self.not_before is None or instant > self.not_before:
+                self.not_before = instant
+
+
+class Publisher:
+    """Sends due plan entries exactly once through the channel adapters."""
+
+    def __init__(self, ledger: Ledger, channel_for: Callable[[str], Channel], *,
+                 clock: Callable[[], datetime] | None = None, concurrency: int = 8,
+                 catch_up: timedelta = timedelta(hours=1),
+                 deadline: timedelta = timedelta(minutes=5),
+                 sleep: Callable[[float], None] = time.sleep, hooks: Hooks | None = None,
+                 rate_limits: bool = True, backoff_base: float = 1.0, backoff_cap: float = 60.0,
+                 max_attempts: int = 6, find_margin: timedelta = timedelta(minutes=5),
+                 rng: random.Random | None = None) -> None:
+        self.ledger = ledger
+        self.channel_for = channel_for
+        self.clock = clock or (lambda: datetime.now(timezone.utc))
+        self.concurrency = max(1, concurrency)
+        self.catch_up = catch_up
+        self.deadline = deadline
+        self.sleep = sleep
+        self.hooks = hooks
+        self.rate_limits = rate_limits
+        self.backoff_base = backoff_base
+        self.backoff_cap = backoff_cap
+        self.max_attempts = max_attempts
+        self.find_margin = find_margin
+        self.rng = rng or random.Random()
+        self._lock = threading.Lock()
+        self._channels: dict[str, Channel] = {}
+        self._throttles: dict[str, _Throttle] = {}
+        self._dead: dict[str, str] = {}  # channel -> auth failure seen in this run
+        self._deadline_at = self.clock() + deadline
+
+    # --- plumbing -------------------------------------------------------------------------
+    def _channel(self, name: str) -> Channel:
+        with self._lock:
+            if name not in self._channels:
+                self._channels[name] = self.channel_for(name)
+            return self._channels[name]
+
+    def _throttle(self, name: str, channel: Channel) -> _Throttle | None:
+        if not self.rate_limits:
+            return None
+        with self._lock:
+            if name not in self._throttles:
+                lim = channel.limits
+                self._throttles[name] = _Throttle(lim.requests_per_window, lim.window_seconds,
+                                                  self.clock, self.sleep)
+            return self._throttles[name]
+
+    def _lanes(self, name: str) -> int:
+        try:
+            return max(1, self._channel(name).limits.max_concurrency)
+        except Exception:  # the task itself reports why the channel cannot be opened
+            return 1
+
+    def _run(self, tasks: list[tuple[str, Callable[[], EntryResult]]]) -> list[EntryResult]:
+        """Run tasks with per-channel lanes on one bounded pool; results in task order."""
+        queues: dict[str, deque[tuple[int, Callable[[], EntryResult]]]] = defaultdict(deque)
+        for i, (channel, fn) in enumerate(tasks):
+            queues[channel].append((i, fn))
+        lanes: dict[str, int] = {ch: min(len(q), self._lanes(ch)) for ch, q in queues.items()}
+        order: list[str] = []
+        for round_ in range(max(lanes.values(), default=0)):  # interleave channels
+            order += [ch for ch, n in lanes.items() if n > round_]
+        results: list[EntryResult | None] = [None] * len(tasks)
+
+        def lane(queue: deque) -> None:
+            while True:
+                try:
+                    i, fn = queue.popleft()
+                except IndexError:
+                    return
+                results[i] = fn()
+
+        with ThreadPoolExecutor(max_workers=self.concurrency,
+                                thread_name_prefix="publish") as pool:
+            for future in [pool.submit(lane, queues[ch]) for ch in order]:
+                future.result()
+        return [r for r in results if r is not None]
+
+    def _backoff(self, attempt: int, exc: ChannelError) -> float:
+        if isinstance(exc, RateLimited) and exc.retry_at is not None:
+            wait = (exc.retry_at - self.clock()).total_seconds()
+            return max(0.0, wait) + self.rng.uniform(0, min(1.0, self.backoff_base))
+        # Full jitter: spreads a burst of retries over the whole interval.
+        return self.rng.uniform(0, min(self.backoff_cap, self.backoff_base * 2 ** (attempt - 1)))
+
+    @staticmethod
+    def _result(entry: PlanEntry, outcome: str, reason: str | None = None,
+                row: OccurrenceStatus | None = None, published: Published | None = None,
+                payload: dict[str, Any] | None = None) -> EntryResult:
+        url = published.url if published else (row.url if row else None)
+        pid = published.platform_id if published else (row.platform_id if row else None)
+        return EntryResult(entry.key, entry.campaign, entry.post, entry.channel,
+                           entry.platform, entry.at, outcome, url, pid, reason, payload)
+
+    # --- publish ------------------------------------------------------------------------------
+    def publish(self, entries: Sequence[PlanEntry], now: datetime, *,
+                dry_run: bool = False) -> RunSummary:
+        """Send every due, not-done scheduled entry; record skipped and missed ones."""
+        self._deadline_at = self.clock() + self.deadline
+        self._dead.clear()
+        due = [e for e in entries if e.at <= now]
+        markers = self.ledger.retraction_markers()
+        oldest = now - self.catch_up
+        to_send: list[PlanEntry] = []
+        to_skip: list[tuple[PlanEntry, str]] = []
+        for e in due:
+            if e.status == PLAN_SKIPPED:
+                to_skip.append((e, e.reason or t("skipped")))
+            elif Ledger.is_retracted(markers, e.campaign, e.post, e.channel):
+                to_skip.append((e, t("retracted")))
+            elif e.at < oldest:
+                to_skip.append((e, t("missed: due at {at} (more than {window} ago)",
+                                     at=e.at.isoformat(), window=_human(self.catch_up))))
+            elif e.rendered is None:
+                to_skip.append((e, t("nothing rendered for this channel")))
+            else:
+                to_send.append(e)
+
+        if dry_run:
+            return self._dry_run(to_send, to_skip)
+
+        skipped = set(self.ledger.skip(to_skip, now))
+        self.ledger.ensure(to_send, now)
+        rows = self.ledger.rows([e.key for e in due])
+        ordered: list[tuple[str, Callable[[], EntryResult]]] = []
+        immediate: dict[str, EntryResult] = {}
+        for e, reason in to_skip:
+            row = rows.get(e.key)
+            if e.key in skipped:
+                immediate[e.key] = self._result(e, O_SKIPPED, reason, row)
+            elif row and (row.state == UNKNOWN or self.ledger.is_stale(row, now)):
+                # A crash left it open; find it, but a skipped or missed post is never sent.
+                ordered.append((e.channel, _bind(self._resolve, e, row, reason)))
+            else:
+                immediate[e.key] = self._existing(e, row)
+        for e in to_send:
+            row = rows.get(e.key)
+            if row is None or row.state == PENDING or (row.state == FAILED and row.retryable):
+                ordered.append((e.channel, _bind(self._send, e)))
+            elif row.state == UNKNOWN or self.ledger.is_stale(row, now):
+                ordered.append((e.channel, _bind(self._resolve, e, row, None)))
+            else:
+                immediate[e.key] = self._existing(e, row)
+        ran = {r.key: r for r in self._run(ordered)}
+        return RunSummary([immediate.get(e.key) or ran[e.key] for e in due
+                           if e.key in immediate or e.key in ran])
+
+    def _dry_run(self, to_send: list[PlanEntry],
+                 to_skip: list[tuple[PlanEntry, str]]) -> RunSummary:
+        """Exactly what would be sent; reads the ledger, writes nothing."""
+        rows = self.ledger.rows([e.key for e in to_send])
+        results = [self._result(e, O_SKIPPED, reason) for e, reason in to_skip]
+        for e in to_send:
+            row = rows.get(e.key)
+            if row is None or row.state == PENDING or (row.state == FAILED and row.retryable):
+                assert e.rendered is not None
+                results.append(self._result(e, O_WOULD_SEND, payload=e.rendered.payload()))
+            else:
+                results.append(self._existing(e, row))
+        results.sort(key=lambda r: (r.at, r.key))
+        return RunSummary(results, dry_run=True)
+
+    def _existing(self, entry: PlanEntry, row: OccurrenceStatus | None) -> EntryResult:
+        if row is None:
+            return self._result(entry, O_SKIPPED, t("not recorded"))
+        if row.state == SENDING:
+            return self._result(entry, O_IN_PROGRESS,
+                                t("being sent by another run ({owner})", owner=row.claim_owner),
+                                row)
+        if row.state in (PUBLISHED, RETRACTED):
+            return self._result(entry, O_DONE, row.reason, row)
+        if row.state == UNKNOWN:
+            return self._result(entry, O_UNKNOWN, row.reason, row)
+        return self._result(entry, O_DONE, t("{state} earlier: {reason}", state=row.state,
+                                             reason=row.reason or "-"), row)
+
+    def _send(self, entry: PlanEntry) -> EntryResult:
+        """Claim and send one entry; every path ends in a ledger state."""
+        try:
+            payload = entry.rendered.payload()
+            claim = self.ledger.claim(entry.key, payload, now=self.clock())
+            if claim is None:  # another run won the claim between our read and now
+                return self._existing(entry, self.ledger.get(entry.key))
+            return self._attempts(entry, claim, resend_budget=1)
+        except CampaignctlError as exc:
+            return self._result(entry, O_FAILED, exc.one_line())
+
+    def _attempts(self, entry: PlanEntry, claim: Claim, resend_budget: int) -> EntryResult:
+        """Send with retries; the claim is held throughout, so nobody else can send."""
+        post = entry.rendered
+        assert post is not None
+        payload = post.payload()
+        try:
+            channel = self._channel(entry.channel)
+        except CampaignctlError as exc:
+            # Fixable by a person (credentials, config); the next run will try again.
+            self.ledger.record_failed(claim, type(exc).__name__, exc.one_line(),
+                                      retryable=True, now=self.clock())
+            return self._result(entry, O_FAILED, exc.one_line())
+        throttle = self._throttle(entry.channel, channel)
+        attempt = 1
+        while True:
+            dead = self._dead.get(entry.channel)
+            if dead:
+                self.ledger.record_failed(claim, "AuthError", dead, retryable=True,
+                                          now=self.clock())
+                return self._result(entry, O_FAILED, dead)
+            if throttle:
+                throttle.acquire()
+            if self.hooks:
+                self.hooks.before_send(entry)
+            try:
+                published = channel.publish(post)
+            except UnknownOutcome as exc:
+                found, find_error = self._find(channel, post, entry, claim.started_at)
+                if found:
+                    self.ledger.record_published(claim, found, now=self.clock(), outcome="found")
+                    return self._result(entry, O_PUBLISHED,
+                                        t("found on the platform after: {error}",
+                                          error=exc.message), published=found)
+                if find_error is None and resend_budget > 0 and self._can_wait(0):
+                    resend_budget -= 1
+                    claim = self.ledger.retry(claim, "UnknownOutcome", exc.message, payload,
+                                              now=self.clock())
+                    attempt += 1
+                    continue
+                reason = exc.message if find_error is None else find_error
+                self.ledger.record_unknown(claim, reason, now=self.clock())
+                return self._result(entry, O_UNKNOWN, reason)
+            except (TransientError, RateLimited) as exc:
+                if isinstance(exc, RateLimited) and exc.retry_at and throttle:
+                    throttle.hold_until(exc.retry_at)
+                delay = self._backoff(attempt, exc)
+                if attempt < self.max_attempts and self._can_wait(delay):
+                    claim = self.ledger.retry(claim, type(exc).__name__, exc.message, payload,
+                                              now=self.clock())
+                    self.sleep(delay)
+                    attempt += 1
+                    continue
+                reason = t("gave up after {n} attempt(s): {error}", n=attempt, error=exc.message)
+                self.ledger.record_failed(claim, type(exc).__name__, reason, retryable=True,
+                                          now=self.clock())
+                return self._result(entry, O_FAILED, reason)
+            except AuthError as exc:
+                self._dead[entry.channel] = exc.message
+                self.ledger.record_failed(claim, "AuthError", exc.message, retryable=True,
+                                          now=self.clock())
+                return self._result(entry, O_FAILED, exc.message)
+            except ChannelError as exc:  # Rejected, NotSupported: the platform said no
+                self.ledger.record_failed(claim, type(exc).__name__, exc.message,
+                                          now=self.clock())
+                return self._result(entry, O_FAILED, exc.message)
+            except Exception as exc:
+                # An adapter bug may strike after the request left: treat it as unknown so
+                # the next run looks before it sends.
+                reason = t("unexpected error in the {channel} adapter: {error}",
+                           channel=entry.channel, error=type(exc).__name__)
+                self.ledger.record_unknown(claim, reason, now=self.clock())
+                return self._result(entry, O_UNKNOWN, reason)
+            if self.hooks:
+                self.hooks.after_send(entry, published)
+            self.ledger.record_published(claim, published, now=self.clock())
+            return self._result(entry, O_PUBLISHED, published=published)
+
+    def _can_wait(self, delay: float) -> bool:
+        return self.clock() + timedelta(seconds=delay) <= self._deadline_at
+
+    def _find(self, channel: Channel, post: RenderedPost, entry: PlanEntry,
+              started: datetime) -> tuple[Published | None, str | None]:
+        """Look for the post on the platform; (found, None) or (None, why the look failed)."""
+        since = min(started, entry.at) - self.find_margin
+        try:
+            return channel.find_recent(post, since=since), None
+        except ChannelError as exc:
+            return None, t("could not check the platform: {error}", error=exc.message)
+        except Exception as exc:
+            return None, t("could not check the platform: {error}", error=type(exc).__name__)
+
+    # --- reconcile ----------------------------------------------------------------------------
+    def _resolve(self, entry: PlanEntry | None, row: OccurrenceStatus,
+                 no_send_reason: str | None) -> EntryResult:
+        """Settle an unknown (or crash-orphaned) row: find it first, send only if absent."""
+        stub = entry or PlanEntry(row.campaign, row.post, row.channel, row.platform, row.at)
+        try:
+            claim = self.ledger.take_over(row, now=self.clock())
+            if claim is None:
+                return self._existing(stub, self.ledger.get(row.key))
+            post = entry.rendered if entry and entry.rendered else None
+            if post is None:
+                payload = self.ledger.last_payload(row.key)
+                if payload is None:
+                    reason = t("no archived payload to look for; check the platform by hand")
+                    self.ledger.record_unknown(claim, reason, now=self.clock())
+                    return self._result(stub, O_UNKNOWN, reason, row)
+                post = rendered_from_payload(payload)
+            entry = PlanEntry(row.campaign, row.post, row.channel, row.platform,
+                              stub.at, rendered=post)
+            try:
+                channel = self._channel(row.channel)
+            except CampaignctlError as exc:
+                self.ledger.record_unknown(claim, exc.one_line(), now=self.clock())
+                return self._result(entry, O_UNKNOWN, exc.one_line(), row)
+            found, find_error = self._find(channel, post, entry,
+                                           row.claimed_at or row.at)
+            if found:
+                self.ledger.record_published(claim, found, now=self.clock(), outcome="found")
+                return self._result(entry, O_PUBLISHED,
+                                    t("found on the platform (reconciled)"), published=found)
+            if find_error:
+                self.ledger.record_unknown(claim, find_error, now=self.clock())
+                return self._result(entry, O_UNKNOWN, find_error, row)
+            if no_send_reason:
+                self.ledger.record_skipped(claim, no_send_reason, now=self.clock())
+                return self._result(entry, O_SKIPPED, no_send_reason, row)
+            claim = self.ledger.retry(claim, "NotFound",
+                                      t("not found on the platform; sending again"),
+                                      post.payload(), now=self.clock(), outcome="not-found")
+            return self._attempts(entry, claim, resend_budget=0)
+        except CampaignctlError as exc:
+            return self._result(stub, O_UNKNOWN, exc.one_line(), row)
+
+    def reconcile(self, now: datetime | None = None) -> RunSummary:
+        """Resolve every unknown or crash-orphaned row through the adapters."""
+        now = now or self.clock()
+        self._deadline_at = self.clock() + self.deadline
+        markers = self.ledger.retraction_markers()
+        tasks: list[tuple[str, Callable[[], EntryResult]]] = []
+        for row in self.ledger.unresolved(now):
+            reason = None
+            if Ledger.is_retracted(markers, row.campaign, row.post, row.channel):
+                reason = t("retracted")
+            elif row.at < now - self.catch_up:
+                reason = t("missed: due at {at} (more than {window} ago)",
+                           at=row.at.isoformat(), window=_human(self.catch_up))
+            tasks.append((row.channel, _bind(self._resolve, None, row, reason)))
+        return RunSummary(self._run(tasks))
+
+    # --- retract ------------------------------------------------------------------------------
+    def retract(self, campaign: str, post: str | None = None, channel: str | None = None, *,
+                entries: Sequence[PlanEntry] = (), now: datetime | None = None) -> RetractSummary:
+        """Delete every published copy (in parallel, after recording it) and stop the rest."""
+        now = now or self.clock()
+        reason = t("retracted")
+        self.ledger.mark_retracted(campaign, post, channel, now)
+        skipped = self.ledger.skip_matching(campaign, post, channel, reason, now)
+        future = [(e, reason) for e in entries if e.campaign == campaign
+                  and (post is None or e.post == post) and (channel is None or e.channel == channel)]
+        skipped += len(self.ledger.skip(future, now)) if future else 0
+        summary = RetractSummary(skipped_pending=skipped)
+        tasks: list[tuple[str, Callable[[], EntryResult]]] = []
+        items: list[RetractItem] = []
+        for row in self.ledger.status(campaign, post=post, channel=channel):
+            if row.state == PUBLISHED:
+                tasks.append((row.channel, _bind(self._delete, row, items)))
+            elif row.state in (SENDING, UNKNOWN):
+                items.append(RetractItem(row.key, row.channel, row.platform, row.url, "in-flight",
+                                         t("outcome not known yet; run `campaignctl reconcile` "
+                                           "and then retract again")))
+        self._deadline_at = self.clock() + self.deadline
+        self._run(tasks)
+        summary.items = sorted(items, key=lambda i: i.key)
+        return summary
+
+    def _delete(self, row: OccurrenceStatus, items: list[RetractItem]) -> EntryResult:
+        record = self.ledger.begin_retraction(row, self.clock())
+        outcome, message = "deleted", None
+        published = row.published()
+        assert published is not None
+        for attempt in range(1, self.max_attempts + 1):
+            try:
+                self._channel(row.channel).delete(published)
+                outcome, message = "deleted", None
+                break
+            except NotSupported:
+                outcome = "manual"
+                message = t("{platform} cannot delete posts through its API: remove it by hand "
+                            "at {url}", platform=row.platform, url=row.url or row.platform_id)
+                break
+            except (TransientError, RateLimited) as exc:
+                outcome, message = "failed", exc.message
+                delay = self._backoff(attempt, exc)
+                if attempt < self.max_attempts and self._can_wait(delay):
+                    self.sleep(delay)
+                    continue
+                break
+            except CampaignctlError as exc:
+                outcome, message = "failed", exc.message
+                break
+            except Exception as exc:  # keep deleting the others
+                outcome, message = "failed", type(exc).__name__
+                break
+        self.ledger.finish_retraction(record, row.key, outcome, message, self.clock())
+        item = RetractItem(row.key, row.channel, row.platform, row.url, outcome, message)
+        with self._lock:
+            items.append(item)
+        stub = PlanEntry(row.campaign, row.post, row.channel, row.platform, row.at)
+        return self._result(stub, outcome, message, row)
+
+
+def _bind(fn: Callable[..., EntryResult], *args: Any) -> Callable[[], EntryResult]:
+    return lambda: fn(*args)
+
+
+def _human(delta: timedelta) -> str:
+    seconds = int(delta.total_seconds())
+    if seconds % 3600 == 0:
+        return f"{seconds // 3600}h"
+    if seconds % 60 == 0:
+        return f"{seconds // 60} min"
+    return f"{seconds} s"
