@@ -1,0 +1,461 @@
+"""FacebookChannel through the real facebook-sdk against the Graph emulator over loopback."""
+
+from __future__ import annotations
+
+import os
+import socket
+import struct
+import sys
+import zlib
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from campaignctl.channels.credentials import SecretSource
+from campaignctl.channels.facebook import FacebookChannel
+from campaignctl.errors import (AuthError, ConfigError, RateLimited, Rejected, TransientError,
+                                UnknownOutcome)
+from campaignctl.models import Account, Media, Published, RenderedPost
+from campaignctl.sandbox import Sandbox, SandboxSecrets
+from campaignctl.sandbox.facebook import CREDENTIALS, PAGE_ID, FacebookEmulator
+
+START = 1_796_000_000.0  # a fixed instant (Nov 2026) for the emulator's clock
+NOW = datetime.fromtimestamp(START, timezone.utc)
+GIF_1PX = bytes.fromhex("47494638396101000100800000000000ffffff21f90401000000002c"
+                        "00000000010001000002024401003b")
+
+
+class FakeClock:
+    """The emulator's clock: stands still until a test moves it."""
+
+    def __init__(self, start: float = START) -> None:
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def write_png(path: Path) -> Path:
+    """A valid 1x1 RGB PNG."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data)))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+                     + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00")) + chunk(b"IEND", b""))
+    return path
+
+
+def write_mp4(path: Path, size: int = 300_000) -> Path:
+    """An ISO-BMFF file: an ftyp box then padding in an mdat box (enough for upload paths)."""
+    ftyp = struct.pack(">I", 24) + b"ftypisom" + struct.pack(">I", 512) + b"isommp41"
+    path.write_bytes(ftyp + struct.pack(">I", size - 24) + b"mdat" + b"\0" * (size - 32))
+    return path
+
+
+@pytest.fixture(scope="module")
+def _server():
+    """One sandbox per module (stopping one costs 0.5 s); each test gets it reset."""
+    clock = FakeClock()
+    with Sandbox(port=0, emulators={"facebook": FacebookEmulator(clock)}) as sb:
+        yield sb, clock
+
+
+@pytest.fixture
+def clock(_server) -> FakeClock:
+    _server[1].now = START
+    return _server[1]
+
+
+@pytest.fixture
+def fb(_server, clock: FakeClock) -> Sandbox:
+    """The sandbox with only the Facebook emulator, emptied (the others are not needed)."""
+    _server[0].reset()
+    return _server[0]
+
+
+def make_account(**options: str) -> Account:
+    return Account(name="facebook", platform="facebook",
+                   credentials={"page_access_token": "${FB_PAGE_TOKEN}"},
+                   options={"page_id": PAGE_ID, **options})
+
+
+@pytest.fixture
+def channel(fb: Sandbox) -> FacebookChannel:
+    return FacebookChannel(make_account(), SandboxSecrets(), base_url=fb.base_url("facebook"),
+                           clock=lambda: NOW)
+
+
+@pytest.fixture
+def media(tmp_path: Path) -> dict[str, Media]:
+    gif = tmp_path / "anim.gif"
+    gif.write_bytes(GIF_1PX)
+    return {
+        "png": Media(write_png(tmp_path / "poster.png"), alt="Poster: free booster",
+                     kind="image", mime="image/png"),
+        "png2": Media(write_png(tmp_path / "map.png"), alt="Map to the clinic",
+                      kind="image", mime="image/png"),
+        "gif": Media(gif, alt="Animated arrow", kind="gif", mime="image/gif"),
+        "mp4": Media(write_mp4(tmp_path / "explainer.mp4"), kind="video", mime="video/mp4"),
+    }
+
+
+def rendered(text: str, media: list[Media] | None = None, **options: object) -> RenderedPost:
+    return RenderedPost(campaign="booster", post="launch", channel="facebook",
+                        platform="facebook", at=NOW, parts=[text], media=media or [],
+                        options=dict(options))
+
+
+def stored(fb: Sandbox) -> list[dict]:
+    return fb.all_posts()["facebook"]
+
+
+def paths(fb: Sandbox, method: str | None = None) -> list[str]:
+    return [r["path"] for r in fb.emulators["facebook"].requests
+            if method is None or r["method"] == method]
+
+
+# --- publish -------------------------------------------------------------------------
+def test_text_post_with_link(fb: Sandbox, channel: FacebookChannel) -> None:
+    result = channel.publish(rendered("Vaksin booster gratis", link="https://example.go.id/b"))
+    assert result.platform_id.startswith(f"{PAGE_ID}_")
+    assert result.url == f"https://www.facebook.com/{result.platform_id}"
+    assert result.ids == [result.platform_id]
+    [post] = stored(fb)
+    assert (post["id"], post["text"], post["link"]) == (
+        result.platform_id, "Vaksin booster gratis", "https://example.go.id/b")
+    assert paths(fb, "POST") == [f"/v24.0/{PAGE_ID}/feed"]
+
+
+@pytest.mark.parametrize("key,mime", [("png", "image/png"), ("gif", "image/gif")])
+def test_single_photo_post_carries_caption_and_alt(fb: Sandbox, channel: FacebookChannel,
+                                                   media: dict[str, Media], key: str,
+                                                   mime: str) -> None:
+    seen: list[tuple[int, int]] = []
+    item = media[key]
+    result = channel.publish(rendered("Poster hari ini", [item]),
+                             progress=lambda a, b: seen.append((a, b)))
+    [post] = stored(fb)
+    assert post["id"] == result.platform_id and post["text"] == "Poster hari ini"
+    [photo] = post["media"]
+    assert (photo["type"], photo["mime"], photo["alt"]) == ("photo", mime, item.alt)
+    assert photo["size"] == item.path.stat().st_size
+    assert result.ids == [result.platform_id, photo["id"]]
+    assert result.extra["photo_id"] == photo["id"]
+    assert seen == [(photo["size"], photo["size"])]
+    assert paths(fb, "POST") == [f"/v24.0/{PAGE_ID}/photos"]
+
+
+def test_multi_photo_post_uploads_unpublished_then_attaches(fb: Sandbox,
+                                                            channel: FacebookChannel,
+                                                            media: dict[str, Media]) -> None:
+    result = channel.publish(rendered("Dua gambar", [media["png"], media["png2"]]))
+    [post] = stored(fb)
+    assert post["id"] == result.platform_id
+    assert [m["alt"] for m in post["media"]] == ["Poster: free booster", "Map to the clinic"]
+    assert result.ids == post["ids"]
+    assert paths(fb, "POST") == [f"/v24.0/{PAGE_ID}/photos"] * 2 + [f"/v24.0/{PAGE_ID}/feed"]
+
+
+def test_video_post(fb: Sandbox, channel: FacebookChannel, media: dict[str, Media]) -> None:
+    seen: list[tuple[int, int]] = []
+    result = channel.publish(rendered("Penjelasan singkat", [media["mp4"]]),
+                             progress=lambda a, b: seen.append((a, b)))
+    [post] = stored(fb)
+    [video] = post["media"]
+    assert (post["text"], video["type"], video["size"]) == ("Penjelasan singkat", "video",
+                                                            300_000)
+    assert result.platform_id == post["id"]
+    assert result.extra["video_id"] == video["id"]
+    assert result.extra["video_status"] == "processing"
+    assert result.ids == [post["id"], video["id"]]
+    assert seen == [(300_000, 300_000)]
+
+
+def test_unpublished_option_hides_the_post_from_the_feed(fb: Sandbox,
+                                                         channel: FacebookChannel) -> None:
+    channel.publish(rendered("Draft only", published=False))
+    [post] = stored(fb)
+    assert post["published"] is False
+    assert channel.find_recent(rendered("Draft only"), NOW - timedelta(minutes=1)) is None
+
+
+def test_graph_version_comes_from_account_options(fb: Sandbox) -> None:
+    ch = FacebookChannel(make_account(graph_version="v25.0"), SandboxSecrets(),
+                         base_url=fb.base_url("facebook"))
+    ch.publish(rendered("Versi 25"))
+    assert paths(fb, "POST") == [f"/v25.0/{PAGE_ID}/feed"]
+
+
+def test_an_old_graph_version_is_rejected(fb: Sandbox) -> None:
+    ch = FacebookChannel(make_account(graph_version="20.0"), SandboxSecrets(),
+                         base_url=fb.base_url("facebook"))
+    with pytest.raises(Rejected) as info:
+        ch.publish(rendered("Versi lama"))
+    assert info.value.platform_code == "2635"
+    assert "deprecated version" in info.value.message
+
+
+def test_missing_page_id_is_a_config_error(fb: Sandbox) -> None:
+    account = Account(name="fb-province", platform="facebook",
+                      credentials={"page_access_token": "${T}"})
+    ch = FacebookChannel(account, SandboxSecrets(), base_url=fb.base_url("facebook"))
+    with pytest.raises(ConfigError) as info:
+        ch.publish(rendered("x"))
+    assert "channels.fb-province.options" in info.value.hint
+
+
+# --- failures ------------------------------------------------------------------------
+@pytest.mark.parametrize("kind,error,status,code", [
+    ("5xx", TransientError, 503, "2"),
+    ("429", RateLimited, 400, "80001"),
+    ("expired_token", AuthError, 400, "190/463"),
+])
+def test_injected_faults_map_to_the_taxonomy(fb: Sandbox, channel: FacebookChannel,
+                                             kind: str, error: type, status: int,
+                                             code: str) -> None:
+    fb.configure("facebook", faults=[{"kind": kind, "count": 1}])
+    with pytest.raises(error) as info:
+        channel.publish(rendered(f"fault {kind}"))
+    exc = info.value
+    assert (exc.channel, exc.status, exc.platform_code) == ("facebook", status, code)
+    assert stored(fb) == []
+    channel.publish(rendered(f"fault {kind}"))  # the fault was used up: the retry goes out
+    assert len(stored(fb)) == 1
+
+
+def test_expired_token_says_how_to_log_in_again(fb: Sandbox, channel: FacebookChannel) -> None:
+    fb.configure("facebook", faults=[{"kind": "expired_token", "count": 1}])
+    with pytest.raises(AuthError) as info:
+        channel.publish(rendered("expired"))
+    assert "expired" in info.value.message
+    assert "campaignctl channels login facebook" in info.value.hint
+
+
+def test_injected_429_retry_at_from_business_use_case_header(fb: Sandbox,
+                                                             channel: FacebookChannel) -> None:
+    fb.configure("facebook", faults=[{"kind": "429", "count": 1}])
+    with pytest.raises(RateLimited) as info:
+        channel.publish(rendered("too fast"))
+    # The core resets an injected 429 60 s later: Graph says "1 minute" to regain access.
+    assert info.value.retry_at == NOW + timedelta(minutes=1)
+
+
+def test_exhausted_window_gives_retry_at_in_minutes(fb: Sandbox, channel: FacebookChannel,
+                                                    clock: FakeClock) -> None:
+    fb.configure("facebook", rate_limit={"requests": 2, "window_seconds": 600})
+    channel.publish(rendered("one"))
+    clock.advance(60)
+    channel.publish(rendered("two"))
+    with pytest.raises(RateLimited) as info:
+        channel.publish(rendered("three"))
+    assert info.value.platform_code == "80001"
+    assert info.value.retry_at == NOW + timedelta(minutes=9)  # 600 s window, 60 s used
+
+
+def test_rate_limit_without_usage_header_uses_the_default(channel: FacebookChannel) -> None:
+    import requests
+
+    response = requests.Response()
+    assert channel._retry_at(response) == NOW + timedelta(minutes=15)
+
+
+def test_timeout_after_apply_is_unknown_then_find_recent_finds_it(
+        fb: Sandbox, channel: FacebookChannel, clock: FakeClock) -> None:
+    fb.configure("facebook", faults=[{"kind": "timeout_after_apply", "count": 1,
+                                      "path": "/feed"}])
+    post = rendered("Mungkin terkirim")
+    with pytest.raises(UnknownOutcome) as info:
+        channel.publish(post)
+    assert info.value.channel == "facebook"
+    [applied] = stored(fb)
+    found = channel.find_recent(post, NOW - timedelta(seconds=30))
+    assert found is not None and found.platform_id == applied["id"]
+    assert found.url == applied["url"]
+    clock.advance(120)
+    assert channel.find_recent(post, NOW + timedelta(seconds=60)) is None
+    assert channel.find_recent(rendered("other text"), NOW - timedelta(seconds=30)) is None
+
+
+def test_lost_answer_to_an_unpublished_album_photo_is_retryable(
+        fb: Sandbox, channel: FacebookChannel, media: dict[str, Media]) -> None:
+    fb.configure("facebook", faults=[{"kind": "timeout_after_apply", "count": 1,
+                                      "path": "/photos"}])
+    with pytest.raises(TransientError):
+        channel.publish(rendered("Album", [media["png"], media["png2"]]))
+    assert stored(fb) == []  # an unpublished photo is no post: nothing reached people
+
+
+def test_connection_refused_is_transient(tmp_path: Path) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    ch = FacebookChannel(make_account(), SandboxSecrets(),
+                         base_url=f"http://127.0.0.1:{port}/facebook")
+    with pytest.raises(TransientError) as info:
+        ch.publish(rendered("nobody listens"))
+    assert f"127.0.0.1:{port}" in info.value.message
+
+
+@pytest.mark.parametrize("case", ["duplicate", "bad_image", "bad_video"])
+def test_platform_refusals_are_rejected_with_its_message(fb: Sandbox, channel: FacebookChannel,
+                                                          tmp_path: Path, case: str) -> None:
+    if case == "duplicate":
+        channel.publish(rendered("Sama persis"))
+        post, code, words = rendered("Sama persis"), "506", "identical"
+    elif case == "bad_image":
+        fake = tmp_path / "fake.png"
+        fake.write_bytes(b"not an image at all")
+        post = rendered("gambar rusak", [Media(fake, alt="x", kind="image", mime="image/png")])
+        code, words = "100/1366046", "couldn't be uploaded"
+    else:
+        fake = tmp_path / "fake.mp4"
+        fake.write_bytes(b"\0" * 64)
+        post = rendered("video rusak", [Media(fake, kind="video", mime="video/mp4")])
+        code, words = "352", "format"
+    with pytest.raises(Rejected) as info:
+        channel.publish(post)
+    assert info.value.platform_code == code
+    assert words in info.value.message
+    assert info.value.retryable is False
+
+
+# --- secrets -------------------------------------------------------------------------
+TOKEN = "EAAG-known-secret-token-value-123"
+
+
+def _assert_hidden(exc: BaseException, ch: FacebookChannel) -> None:
+    for text in (str(exc), repr(exc), repr(ch), exc.one_line(), str(exc.hint)):
+        assert TOKEN not in text
+
+
+def test_wrong_token_is_auth_error_and_never_shown(fb: Sandbox) -> None:
+    ch = FacebookChannel(make_account(), SecretSource(environ={"FB_PAGE_TOKEN": TOKEN}),
+                         base_url=fb.base_url("facebook"))
+    with pytest.raises(AuthError) as info:
+        ch.publish(rendered("bad token"))
+    assert info.value.platform_code == "190"
+    _assert_hidden(info.value, ch)
+    report = ch.check()
+    assert report.ok is False and TOKEN not in repr(report)
+
+
+def test_token_in_a_get_url_does_not_leak_through_network_errors() -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    ch = FacebookChannel(make_account(), SecretSource(environ={"FB_PAGE_TOKEN": TOKEN}),
+                         base_url=f"http://127.0.0.1:{port}/facebook")
+    with pytest.raises(TransientError) as info:
+        ch.find_recent(rendered("x"), NOW)  # a GET: facebook-sdk puts the token in the URL
+    _assert_hidden(info.value, ch)
+    assert info.value.__suppress_context__
+
+
+def test_the_emulator_never_records_the_token(fb: Sandbox, channel: FacebookChannel) -> None:
+    channel.publish(rendered("rekaman"))
+    channel.check()
+    assert CREDENTIALS["page_access_token"] not in repr(fb.emulators["facebook"].requests[0])
+
+
+# --- delete, metrics, check ----------------------------------------------------------
+def test_delete_removes_the_post_and_its_photos(fb: Sandbox, channel: FacebookChannel,
+                                                media: dict[str, Media]) -> None:
+    album = channel.publish(rendered("Hapus saya", [media["png"], media["png2"]]))
+    video = channel.publish(rendered("Video hapus", [media["mp4"]]))
+    keep = channel.publish(rendered("Tetap"))
+    channel.delete(album)
+    channel.delete(video)
+    assert [p["id"] for p in stored(fb)] == [keep.platform_id]
+    assert fb.emulators["facebook"].objects.keys() == {keep.platform_id}
+    with pytest.raises(Rejected) as info:
+        channel.delete(album)
+    assert info.value.platform_code == "100/33"
+
+
+def test_metrics_grow_with_the_clock_and_gaps_are_not_zeros(fb: Sandbox,
+                                                            channel: FacebookChannel,
+                                                            clock: FakeClock) -> None:
+    a = channel.publish(rendered("Metrik A"))
+    b = channel.publish(rendered("Metrik B"))
+    ghost = Published(f"{PAGE_ID}_404")
+    clock.advance(30 * 60)
+    first = channel.metrics([a, ghost, b])
+    assert [m.platform_id for m in first] == [a.platform_id, ghost.platform_id, b.platform_id]
+    assert first[1].gap and first[1].values == {}
+    assert first[0].gap is None and first[0].values["reactions"] >= 60
+    clock.advance(60 * 60)
+    later = channel.metrics([a, b])
+    for before, after in zip((first[0], first[2]), later):
+        assert after.gap is None
+        assert after.values["reactions"] > before.values["reactions"]
+        assert after.values["comments"] > before.values["comments"]
+        assert after.values["shares"] >= before.values["shares"]
+
+
+def test_metrics_are_batched_by_the_declared_limit(fb: Sandbox, channel: FacebookChannel,
+                                                   clock: FakeClock) -> None:
+    emulator = fb.emulators["facebook"]
+    with emulator.lock:  # publishing is tested above; here only the metrics calls matter
+        posts = [emulator._add_post(f"batch {i}") for i in range(55)]
+    published = [Published(p["id"]) for p in posts]
+    clock.advance(600)
+    fb.emulators["facebook"].requests.clear()
+    result = channel.metrics(published)
+    assert len(result) == 55 and all(m.gap is None for m in result)
+    batches = [r for r in fb.emulators["facebook"].requests if r["path"] == "/v24.0/"]
+    assert [len(r["query"]["ids"][0].split(",")) for r in batches] == [50, 5]
+
+
+def test_metrics_with_an_expired_token_raise(fb: Sandbox, channel: FacebookChannel) -> None:
+    a = channel.publish(rendered("Token mati"))
+    fb.configure("facebook", faults=[{"kind": "expired_token", "count": 1}])
+    with pytest.raises(AuthError):
+        channel.metrics([a])
+
+
+def test_check_names_the_page(channel: FacebookChannel) -> None:
+    report = channel.check()
+    assert report.ok
+    assert report.summary == f"facebook: Page Sandbox Page ({PAGE_ID}), can post"
+    assert report.details["graph_version"] == "v24.0"
+
+
+def test_module_import_stays_sdk_free() -> None:
+    import subprocess
+
+    code = ("import sys, campaignctl.channels.facebook as m; m.FacebookChannel.limits; "
+            "print('facebook' in sys.modules, 'requests' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert out == ["False", "False"]
+
+
+# --- live (opt-in) -------------------------------------------------------------------
+LIVE = os.environ.get("CAMPAIGNCTL_LIVE_FACEBOOK") == "1" and all(
+    os.environ.get(k) for k in ("FACEBOOK_PAGE_TOKEN", "FACEBOOK_PAGE_ID"))
+
+
+@pytest.mark.skipif(not LIVE, reason="set CAMPAIGNCTL_LIVE_FACEBOOK=1, FACEBOOK_PAGE_TOKEN "
+                    "and FACEBOOK_PAGE_ID to post (unpublished) and delete on a real Page")
+def test_live_unpublished_post_and_delete(monkeypatch: pytest.MonkeyPatch) -> None:
+    # conftest seals sockets to loopback; this opt-in test alone may reach graph.facebook.com.
+    sealed = sys.modules.get("conftest")
+    if sealed is not None and hasattr(sealed, "_real_connect"):
+        monkeypatch.setattr(socket.socket, "connect", sealed._real_connect)
+    account = Account(name="facebook-live", platform="facebook",
+                      credentials={"page_access_token": "${FACEBOOK_PAGE_TOKEN}"},
+                      options={"page_id": os.environ["FACEBOOK_PAGE_ID"]})
+    ch = FacebookChannel(account, SecretSource())
+    assert ch.check().ok
+    stamp = datetime.now(timezone.utc).isoformat()
+    result = ch.publish(rendered(f"campaignctl live test {stamp}", published=False))
+    try:
+        assert result.platform_id.startswith(os.environ["FACEBOOK_PAGE_ID"])
+    finally:
+        ch.delete(result)
