@@ -18,6 +18,10 @@ from .models import Media
 
 KINDS = ("image", "gif", "video")
 
+# Python's built-in table only: /etc/mime.types differs between machines, and CI and a
+# laptop must give the same warnings.
+_NAMES = mimetypes.MimeTypes()
+
 _cache: dict[tuple[str, int, int], tuple[str, str] | None] = {}
 
 
@@ -86,7 +90,7 @@ def describe(path: Path) -> str:
 
 def mime_from_name(path: Path) -> str | None:
     """The MIME type a file's extension promises (None when the extension is unknown)."""
-    return mimetypes.guess_type(path.name, strict=False)[0]
+    return _NAMES.guess_type(path.name, strict=False)[0]
 
 
 def with_type(media: Media, root: Path | None = None) -> Media:

@@ -119,7 +119,8 @@ def _as_datetime(value: Any, filter_name: str) -> date | datetime | time:
         return value
     text = str(value)  # StrictUndefined raises here, naming the variable
     try:
-        return datetime.fromisoformat(text)
+        # "2026-08-17" is a day, not midnight: `time` must refuse it.
+        return date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
     except ValueError:
         raise _FilterError(
             t("{filter} needs a date or time, got {value!r}", filter=filter_name, value=text),
@@ -264,7 +265,7 @@ class Renderer:
             media = self._media(post, ctx)
             options = self._options(campaign, post, account.platform, ctx)
         text = self._run(plan.template, ctx, plan.template_file, plan.source_mark).strip()
-        parts = split_thread(text) if plan.thread else [text]
+        parts = (split_thread(text) or [""]) if plan.thread else [text]
         assert media is not None and options is not None
         if account.platform == "youtube":
             options = {**options, "description": text or options.get("description", "")}

@@ -1,0 +1,122 @@
+"""media.py: kind and MIME type read from the file's content, not its name."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from campaignctl import media
+from campaignctl.models import Mark, Media
+
+DATA = Path(__file__).parent / "data" / "media"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    media.clear_cache()
+    yield
+    media.clear_cache()
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("poster.png", ("image", "image/png")),
+    ("photo.jpg", ("image", "image/jpeg")),
+    ("anim.gif", ("gif", "image/gif")),
+    ("clip.mp4", ("video", "video/mp4")),
+])
+def test_sniff_reads_each_fixture(name, expected):
+    assert media.sniff(DATA / name) == expected
+
+
+def test_fixtures_are_tiny():
+    for name in ("poster.png", "photo.jpg", "anim.gif", "clip.mp4"):
+        assert (DATA / name).stat().st_size < 20_000
+
+
+def test_png_renamed_mp4_is_still_an_image(tmp_path):
+    fake = tmp_path / "poster.mp4"
+    shutil.copy(DATA / "poster.png", fake)
+    assert media.sniff(fake) == ("image", "image/png")
+
+
+def test_mp4_renamed_png_is_still_a_video(tmp_path):
+    fake = tmp_path / "clip.png"
+    shutil.copy(DATA / "clip.mp4", fake)
+    assert media.sniff(fake) == ("video", "video/mp4")
+
+
+@pytest.mark.parametrize("content", [b"just some notes\n", b"", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"])
+def test_sniff_rejects_non_media(tmp_path, content):
+    path = tmp_path / "poster.png"
+    path.write_bytes(content)
+    assert media.sniff(path) is None
+
+
+def test_sniff_missing_file_and_folder(tmp_path):
+    assert media.sniff(tmp_path / "nope.png") is None
+    (tmp_path / "dir.png").mkdir()
+    assert media.sniff(tmp_path / "dir.png") is None
+
+
+def test_cache_notices_a_replaced_file(tmp_path):
+    path = tmp_path / "poster.png"
+    shutil.copy(DATA / "poster.png", path)
+    assert media.sniff(path) == ("image", "image/png")
+    shutil.copy(DATA / "clip.mp4", path)  # different size, newer mtime
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+    assert media.sniff(path) == ("video", "video/mp4")
+
+
+def test_cache_avoids_rereading(tmp_path, monkeypatch):
+    path = tmp_path / "poster.png"
+    shutil.copy(DATA / "poster.png", path)
+    calls = []
+    real = media.filetype.guess
+    monkeypatch.setattr(media.filetype, "guess", lambda p: calls.append(p) or real(p))
+    for _ in range(5):
+        media.sniff(path)
+    assert len(calls) == 1
+
+
+@pytest.mark.parametrize("content, expected", [
+    (b"hello\n", "text"),
+    (b"", "empty"),
+    (b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n", "application/pdf"),
+    (b"\x00\xff\xfe\x80" * 10, "unrecognised binary data"),
+])
+def test_describe(tmp_path, content, expected):
+    path = tmp_path / "thing.png"
+    path.write_bytes(content)
+    assert media.describe(path) == expected
+
+
+def test_with_type_fills_kind_and_keeps_the_rest():
+    mark = Mark("campaigns/c.yaml", 7)
+    item = Media(DATA / "anim.gif", alt="a cat", mark=mark)
+    typed = media.with_type(item)
+    assert (typed.kind, typed.mime) == ("gif", "image/gif")
+    assert (typed.path, typed.alt, typed.mark) == (item.path, "a cat", mark)
+    assert item.kind is None  # the original is untouched (frozen)
+
+
+def test_with_type_resolves_relative_paths_against_root():
+    item = Media(Path("clip.mp4"), alt="x")
+    typed = media.with_type(item, DATA)
+    assert (typed.kind, typed.mime) == ("video", "video/mp4")
+    assert typed.path == Path("clip.mp4")  # kept as written: hashes do not depend on the folder
+
+
+def test_with_type_missing_file_is_unchanged(tmp_path):
+    item = Media(tmp_path / "gone.png", alt="x")
+    assert media.with_type(item) is item
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("a.png", "image/png"), ("a.JPG", "image/jpeg"), ("a.mp4", "video/mp4"), ("a.xyz", None), ("a.webp", "image/webp"), ("a.mov", "video/quicktime"),
+])
+def test_mime_from_name(name, expected):
+    assert media.mime_from_name(Path(name)) == expected
