@@ -139,11 +139,13 @@ def _occurrence(campaign: Campaign, post: Post, at: datetime, at_utc: datetime,
     win = _covering(wins, at_utc) if wins else None
     if win is None:
         return Occurrence(campaign.id, post.id, at)
+    # Status reasons are data, not messages: the ledger records them and other code reads
+    # their prefix, so they stay the same whatever language the user reads.
     reason = win.blackout.reason
     if post.priority == EMERGENCY:
         return Occurrence(campaign.id, post.id, at, SCHEDULED,
-                          t("emergency: bypassed blackout {reason}", reason=reason))
-    return Occurrence(campaign.id, post.id, at, SKIPPED, t("blackout: {reason}", reason=reason))
+                          f"emergency: bypassed blackout {reason}")
+    return Occurrence(campaign.id, post.id, at, SKIPPED, f"blackout: {reason}")
 
 
 # ----------------------------------------------------------------------- recurrence
@@ -402,11 +404,10 @@ def _every_problems(campaign: Campaign, post: Post, tz: ZoneInfo) -> list[Proble
         return [_bad_cron_problem(post)]
     problems: list[Problem] = []
     if not _ever_happens(post):
-        span = " - ".join(
-            d.isoformat() if d else "…" for d in (post.from_date, post.until_date))
+        first, last = (d.isoformat() if d else "…" for d in (post.from_date, post.until_date))
         problems.append(_problem(
-            t("post {post}: `every: {expr}` never happens between {span}",
-              post=post.id, expr=post.every, span=span),
+            t("post {post}: `every: {expr}` never happens from {first} to {last}",
+              post=post.id, expr=post.every, first=first, last=last),
             mark, campaign, severity="warning",
             hint=t("check the cron expression and the from:/until: dates")))
     if post.until_date is None:

@@ -12,7 +12,6 @@ from croniter import croniter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from campaignctl import schedule
 from campaignctl.errors import ValidationFailed
 from campaignctl.models import SCHEDULED, SKIPPED, Blackout, Campaign, Mark, Post
 from campaignctl.schedule import (
@@ -327,7 +326,7 @@ def test_at_inside_a_global_blackout_is_an_error_too():
     # 1 Dec 2026 is a Tuesday, 6 Dec a Sunday: no Monday in between.
     (Post("w", text="x", every="0 9 * * mon", from_date=date(2026, 12, 1),
           until_date=date(2026, 12, 6)),
-     "warning", "post w: `every: 0 9 * * mon` never happens between 2026-12-01 - 2026-12-06"),
+     "warning", "post w: `every: 0 9 * * mon` never happens from 2026-12-01 to 2026-12-06"),
     (Post("w", text="x", every="0 0 30 2 *", until_date=date(2027, 1, 1)),
      "warning", "never happens"),
     (Post("w", text="x", every="0 9 * * mon", from_date=date(2026, 12, 29),
@@ -531,3 +530,23 @@ def test_property_cron_occurrences_match_the_obvious_expansion(zone, minute, dai
     # And next_due, stepping forward, agrees with the expansion.
     if instants:
         assert next_due([c], lo - timedelta(seconds=1)) == instants[0]
+
+
+def test_every_schedule_problem_speaks_indonesian(monkeypatch):
+    c = campaign(
+        "Europe/Tallinn",
+        Post("gap", text="x", at=datetime(2026, 3, 29, 3, 30)),
+        Post("fold", text="x", at=datetime(2026, 10, 25, 3, 30)),
+        Post("xmas", text="x", at=datetime(2026, 12, 25, 9, 0)),
+        Post("bad", text="x", every="0 25 * * *", until_date=date(2027, 1, 1)),
+        Post("never", text="x", every="0 0 30 2 *"),  # also recurs forever
+        blackouts=[CHRISTMAS],
+    )
+    bad_zone = campaign("Mars/Olympus", Post("a", text="x", at=datetime(2026, 1, 1)))
+    english = schedule_problems(c) + schedule_problems(bad_zone)
+    monkeypatch.setenv("CAMPAIGNCTL_LANG", "id")
+    indonesian = schedule_problems(c) + schedule_problems(bad_zone)
+    assert len(english) == len(indonesian) == 7
+    for en, id_ in zip(english, indonesian):
+        assert id_.message != en.message and id_.hint != en.hint, en.message
+    assert indonesian[2].message.startswith("post xmas pada 2026-12-25 09:00 jatuh dalam")
