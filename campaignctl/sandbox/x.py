@@ -22,6 +22,7 @@ import hashlib
 import hmac
 import itertools
 from datetime import datetime, timezone
+from types import SimpleNamespace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -207,8 +208,9 @@ class XEmulator(Emulator):
         base = signature.signature_base_string(
             req.method, signature.base_string_uri(req.url),
             signature.normalize_parameters(params))
-        expected = signature.sign_hmac_sha1(base, CREDENTIALS["consumer_secret"],
-                                            CREDENTIALS["access_token_secret"])
+        keys = SimpleNamespace(client_secret=CREDENTIALS["consumer_secret"],
+                               resource_owner_secret=CREDENTIALS["access_token_secret"])
+        expected = signature.sign_hmac_sha1_with_client(base, keys)
         return hmac.compare_digest(expected, given.get("oauth_signature", ""))
 
     def _token(self, req: Request) -> Response:
