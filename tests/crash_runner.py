@@ -214,6 +214,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--block-index", type=int, default=0)
     ap.add_argument("--ready")
     ap.add_argument("--concurrency", type=int, default=4)
+    ap.add_argument("--go", type=float, help="epoch seconds at which to start publishing")
     args = ap.parse_args(argv)
 
     at = datetime.fromisoformat(args.at)
@@ -235,6 +236,8 @@ def main(argv: list[str] | None = None) -> int:
     publisher = Publisher(ledger, channel_for, concurrency=args.concurrency, hooks=hooks,
                           sleep=lambda s: time.sleep(min(s, 0.05)), backoff_base=0.01,
                           deadline=timedelta(seconds=30))
+    while args.go and time.time() < args.go:  # line racing processes up on one instant
+        time.sleep(0.005)
     summary = publisher.publish(entries, datetime.now(timezone.utc))
     print(json.dumps(summary.to_json()))
     return 0
