@@ -1,0 +1,377 @@
+"""Offline checks of rendered posts against each channel's rules, in one place.
+
+The generic checks read the limits each channel declares as data
+(``campaignctl.channels.limits_for``): text length by the platform's own counting, media
+counts, alt text. The few rules that are not plain numbers (YouTube's title and tags,
+TikTok's privacy levels, Facebook's "text or media") live in one small function per
+platform below. Nothing here touches the network or imports a platform SDK.
+
+Every problem names the YAML file:line it comes from, says what is wrong with numbers,
+and what to do.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+
+from twitter_text import parse_tweet
+
+from . import media as media_mod
+from .channels import limits_for
+from .channels.base import Limits
+from .errors import CampaignctlError, Problem
+from .i18n import t
+from .models import Mark, Media, RenderedPost
+
+__all__ = ["check", "duplicate_warnings", "x_weighted_length", "text_length"]
+
+# How each platform is called in messages.
+_NAMES = {"x": "X", "facebook": "Facebook", "youtube": "YouTube", "tiktok": "TikTok"}
+
+YOUTUBE_PRIVACY = ("public", "unlisted", "private")
+TIKTOK_PRIVACY = ("PUBLIC_TO_EVERYONE", "MUTUAL_FOLLOW_FRIENDS", "FOLLOWER_OF_CREATOR",
+                  "SELF_ONLY")
+YOUTUBE_TITLE_MAX = 100
+YOUTUBE_TAGS_MAX = 500
+YOUTUBE_DESCRIPTION_MAX = 5000
+
+# What each platform calls a post's text, in messages.
+_TEXT_NAMES = {"x": "post", "facebook": "message", "youtube": "description",
+               "tiktok": "caption"}
+
+# Platforms where a GIF takes the single video slot instead of a photo slot.
+_GIF_IS_VIDEO = {"x"}
+
+
+def x_weighted_length(text: str) -> int:
+    """The length of ``text`` by X's own counting (twitter-text v3: URLs 23, emoji and CJK 2)."""
+    return parse_tweet(text).weightedLength
+
+
+_COUNTERS: dict[str, Callable[[str], int]] = {
+    "twitter": x_weighted_length,
+    "chars": len,
+    "utf16": lambda s: len(s.encode("utf-16-le")) // 2,
+    "bytes": lambda s: len(s.encode("utf-8")),
+}
+
+_UNITS = {
+    "twitter": "characters by X's counting",
+    "chars": "characters",
+    "utf16": "characters (UTF-16 units)",
+    "bytes": "bytes (UTF-8)",
+}
+
+
+def text_length(text: str, counter: str) -> int:
+    """The length of ``text`` as a platform counts it ("twitter", "chars", "utf16", "bytes")."""
+    return _COUNTERS.get(counter, len)(text)
+
+
+def _problem(mark: Mark | None, message: str, hint: str | None = None, *,
+             severity: str = "error", code: str = "invalid") -> Problem:
+    return Problem(message, mark.file if mark else None, mark.line if mark else None,
+                   hint=hint, severity=severity, code=code)
+
+
+def _shown(path: Path, root: Path | None) -> str:
+    """The media path as the user wrote it: relative to the workspace (or cwd) when possible."""
+    if not path.is_absolute():
+        return path.as_posix()
+    for base in (root, Path.cwd()):
+        if base is None:
+            continue
+        try:
+            return path.relative_to(base).as_posix()
+        except ValueError:
+            continue
+    return path.as_posix()
+
+
+def check(post: RenderedPost, mark: Mark | None, *, root: Path | None = None) -> list[Problem]:
+    """Every way ``post`` breaks its channel's rules; ``mark`` is the post's YAML location.
+
+    ``root`` resolves relative media paths (the workspace folder; default: the current one).
+    """
+    name = _NAMES.get(post.platform, post.platform)
+    try:
+        limits = limits_for(post.platform)
+    except CampaignctlError as exc:
+        return [_problem(mark, exc.message, exc.hint, code="unknown-platform")]
+    problems: list[Problem] = []
+    problems += _check_text(post, mark, limits, name)
+    typed = [_typed(m, root) for m in post.media]
+    problems += _check_media_files(post, typed, mark, root, limits)
+    problems += _check_media_counts(post, typed, mark, limits, name)
+    specific = _PLATFORM_CHECKS.get(post.platform)
+    if specific is not None:
+        problems += specific(post, typed, mark)
+    return problems
+
+
+# --- text ----------------------------------------------------------------------------
+
+
+def _check_text(post: RenderedPost, mark: Mark | None, limits: Limits,
+                name: str) -> list[Problem]:
+    problems = []
+    count = _COUNTERS.get(limits.text_counter, len)
+    unit = t(_UNITS.get(limits.text_counter, "characters"))
+    threaded = limits.thread and len(post.parts) > 1
+    label = t(_TEXT_NAMES.get(post.platform, "text"))
+    if limits.thread and not any(p.strip() for p in post.parts) and not post.media:
+        return [_problem(mark, t("{platform} post is empty", platform=name),
+                         t("write some text or attach media"), code="text-empty")]
+    for i, part in enumerate(post.parts, 1):
+        what = (t("{platform} thread part {n}", platform=name, n=i) if threaded
+                else t("{platform} {label}", platform=name, label=label))
+        if threaded and not part.strip():
+            problems.append(_problem(
+                mark, t("{what} is empty", what=what),
+                t("write some text, or remove the empty part between --- lines"),
+                code="text-empty"))
+            continue
+        length = count(part)
+        if length > limits.text_max:
+            hint = (t("shorten it or split the thread with a line containing only ---")
+                    if limits.thread else t("shorten it"))
+            problems.append(_problem(
+                mark, t("{what} is {length} {unit}; the limit is {limit}", what=what,
+                        length=length, unit=unit, limit=limits.text_max),
+                hint, code="text-too-long"))
+    return problems
+
+
+# --- media ---------------------------------------------------------------------------
+
+
+def _resolve(path: Path, root: Path | None) -> Path:
+    return path if path.is_absolute() or root is None else root / path
+
+
+def _typed(item: Media, root: Path | None) -> Media:
+    if item.kind and item.mime:
+        return item
+    return media_mod.with_type(item, root)
+
+
+def _check_media_files(post: RenderedPost, typed: list[Media], mark: Mark | None,
+                       root: Path | None, limits: Limits) -> list[Problem]:
+    problems = []
+    for item in typed:
+        where = item.mark or mark
+        path = _resolve(item.path, root)
+        shown = _shown(item.path, root)
+        if not path.is_file():
+            problems.append(_problem(
+                where, t("media file {path} does not exist", path=shown),
+                t("check the path (relative to the workspace folder) or add the file"),
+                code="media-missing"))
+            continue
+        if item.kind is None:
+            problems.append(_problem(
+                where, t("{path} is not a picture or video (its content is {content})",
+                         path=shown, content=media_mod.describe(path)),
+                t("attach a PNG, JPEG or GIF picture or an MP4 video"),
+                code="media-type"))
+            continue
+        promised = media_mod.mime_from_name(path)
+        if promised and promised != item.mime and not _same_family(promised, item.mime):
+            problems.append(_problem(
+                where, t("{path} is named like {promised} but its content is {actual}",
+                         path=shown, promised=promised, actual=item.mime),
+                t("rename the file to match its content"),
+                severity="warning", code="media-extension"))
+        alt = (item.alt or "").strip()
+        if not alt:
+            problems.append(_problem(
+                where, t("{path} has no alt text", path=shown),
+                t("add `alt:` describing the {kind} for people who cannot see it",
+                  kind=t("video") if item.kind == "video" else t("picture")),
+                code="alt-missing"))
+        elif limits.alt_text_max is not None and len(alt) > limits.alt_text_max:
+            problems.append(_problem(
+                where, t("alt text of {path} is {length} characters; the limit is {limit}",
+                         path=shown, length=len(alt), limit=limits.alt_text_max),
+                t("shorten the alt text"), code="alt-too-long"))
+    return problems
+
+
+def _same_family(a: str | None, b: str | None) -> bool:
+    # The same bytes go by several names (image/jpg vs image/jpeg, MP4 brands).
+    aliases = {"image/jpg": "image/jpeg", "image/pjpeg": "image/jpeg",
+               "video/x-m4v": "video/mp4", "video/quicktime": "video/quicktime"}
+    return aliases.get(a or "", a) == aliases.get(b or "", b)
+
+
+def _counts(post: RenderedPost, typed: list[Media]) -> tuple[int, int]:
+    """(pictures, videos) as the platform counts them."""
+    gif_is_video = post.platform in _GIF_IS_VIDEO
+    images = videos = 0
+    for item in typed:
+        if item.kind == "video" or (item.kind == "gif" and gif_is_video):
+            videos += 1
+        elif item.kind in ("image", "gif"):
+            images += 1
+    return images, videos
+
+
+def _check_media_counts(post: RenderedPost, typed: list[Media], mark: Mark | None,
+                        limits: Limits, name: str) -> list[Problem]:
+    problems = []
+    images, videos = _counts(post, typed)
+    video_word = t("video or GIF") if post.platform in _GIF_IS_VIDEO else t("video")
+    if images > limits.max_images:
+        message = (t("{platform} posts cannot carry pictures; this one has {n}",
+                     platform=name, n=images) if limits.max_images == 0 else
+                   t("{platform} allows at most {limit} pictures per post; this one has {n}",
+                     platform=name, limit=limits.max_images, n=images))
+        problems.append(_problem(mark, message, t("remove pictures or split the post"),
+                                 code="media-count"))
+    if videos > limits.max_videos:
+        problems.append(_problem(
+            mark, t("{platform} allows at most {limit} {what} per post; this one has {n}",
+                    platform=name, limit=limits.max_videos, what=video_word, n=videos),
+            t("keep one and move the others to their own posts"), code="media-count"))
+    if images and videos and not limits.mix_images_and_video:
+        problems.append(_problem(
+            mark, t("{platform} cannot mix pictures and a {what} in one post "
+                    "({images} picture(s), {videos} {what})", platform=name,
+                    what=video_word, images=images, videos=videos),
+            t("attach either the pictures or the {what}", what=video_word),
+            code="media-mix"))
+    if limits.requires_video and videos == 0:
+        problems.append(_problem(
+            mark, t("{platform} posts need exactly one video; this one has none",
+                    platform=name),
+            t("add the video under media:"), code="media-required"))
+    return problems
+
+
+# --- per platform --------------------------------------------------------------------
+
+
+def _check_facebook(post: RenderedPost, typed: list[Media], mark: Mark | None) -> list[Problem]:
+    if any(p.strip() for p in post.parts) or typed:
+        return []
+    return [_problem(mark, t("Facebook post has neither text nor media"),
+                     t("write some text or attach a picture or video"), code="text-empty")]
+
+
+def _check_youtube(post: RenderedPost, typed: list[Media], mark: Mark | None) -> list[Problem]:
+    problems = []
+    opts = post.options
+    title = str(opts.get("title") or "")
+    if not title.strip():
+        problems.append(_problem(mark, t("YouTube title is empty"),
+                                 t("set options.youtube.title"), code="youtube-title"))
+    elif len(title) > YOUTUBE_TITLE_MAX:
+        problems.append(_problem(
+            mark, t("YouTube title is {length} characters; the limit is {limit}",
+                    length=len(title), limit=YOUTUBE_TITLE_MAX),
+            t("shorten options.youtube.title"), code="youtube-title"))
+    text = post.parts[0] if post.parts else ""
+    description = str(opts.get("description") or text)
+    if description != text and len(description.encode("utf-8")) > YOUTUBE_DESCRIPTION_MAX:
+        problems.append(_problem(
+            mark, t("YouTube description is {length} bytes (UTF-8); the limit is {limit}",
+                    length=len(description.encode("utf-8")), limit=YOUTUBE_DESCRIPTION_MAX),
+            t("shorten it"), code="text-too-long"))
+    for field, value in (("title", title), ("description", description)):
+        if "<" in value or ">" in value:
+            problems.append(_problem(
+                mark, t("YouTube {field} contains < or >, which YouTube rejects", field=field),
+                t("remove the angle brackets (write ‹ › or words instead)"),
+                code="youtube-angle"))
+    tags = opts.get("tags")
+    if tags is not None:
+        items = [s.strip() for s in tags.split(",")] if isinstance(tags, str) else \
+            [str(s) for s in tags]
+        items = [s for s in items if s]
+        total = youtube_tags_length(items)
+        if total > YOUTUBE_TAGS_MAX:
+            problems.append(_problem(
+                mark, t("YouTube tags total {length} characters (counting commas and the "
+                        "quotes around tags with spaces); the limit is {limit}",
+                        length=total, limit=YOUTUBE_TAGS_MAX),
+                t("remove or shorten tags"), code="youtube-tags"))
+    privacy = opts.get("privacy")
+    if privacy is not None and privacy not in YOUTUBE_PRIVACY:
+        problems.append(_problem(
+            mark, t("YouTube privacy {value!r} is not one of {allowed}", value=privacy,
+                    allowed=", ".join(YOUTUBE_PRIVACY)),
+            t("set options.youtube.privacy to public, unlisted or private"),
+            code="youtube-privacy"))
+    if opts.get("publish_at") and privacy != "private":
+        problems.append(_problem(
+            mark, t("YouTube publish_at only works with privacy private (it is {value})",
+                    value=privacy or t("not set")),
+            t("set options.youtube.privacy: private, or remove publish_at"),
+            code="youtube-publish-at"))
+    return problems
+
+
+def youtube_tags_length(tags: Sequence[str]) -> int:
+    """YouTube's count for a tag list: commas between tags, quotes around tags with spaces."""
+    return sum(len(tag) + (2 if " " in tag else 0) for tag in tags) + max(len(tags) - 1, 0)
+
+
+def _check_tiktok(post: RenderedPost, typed: list[Media], mark: Mark | None) -> list[Problem]:
+    problems = []
+    if not typed:
+        problems.append(_problem(
+            mark, t("TikTok posts need one video or 1 to 35 photos; this one has none"),
+            t("attach a video or photos under media:"), code="media-required"))
+    level = post.options.get("privacy_level")
+    if level is not None and level not in TIKTOK_PRIVACY:
+        problems.append(_problem(
+            mark, t("TikTok privacy_level {value!r} is not one of {allowed}", value=level,
+                    allowed=", ".join(TIKTOK_PRIVACY)),
+            t("use SELF_ONLY until the TikTok app has passed its audit"),
+            code="tiktok-privacy"))
+    return problems
+
+
+_PLATFORM_CHECKS: dict[str, Callable[[RenderedPost, list[Media], Mark | None], list[Problem]]] = {
+    "facebook": _check_facebook,
+    "youtube": _check_youtube,
+    "tiktok": _check_tiktok,
+}
+
+
+# --- across occurrences --------------------------------------------------------------
+
+_DATES_SHOWN = 5
+
+
+def duplicate_warnings(posts: Sequence[RenderedPost],
+                       marks: Mapping[str, Mark]) -> list[Problem]:
+    """Warn where X would reject a post because the same channel already got the same text.
+
+    ``marks`` maps post ids to their YAML location.
+    """
+    groups: dict[tuple[str, str], list[RenderedPost]] = defaultdict(list)
+    for post in posts:
+        if post.platform == "x":
+            groups[(post.channel, post.text)].append(post)
+    problems = []
+    for (channel, _text), same in groups.items():
+        if len(same) < 2:
+            continue
+        same.sort(key=lambda p: p.at)
+        dates = [p.at.date().isoformat() for p in same]
+        shown = ", ".join(dates[:_DATES_SHOWN])
+        if len(dates) > _DATES_SHOWN:
+            shown += t(" and {n} more", n=len(dates) - _DATES_SHOWN)
+        ids = sorted({p.post for p in same})
+        first = same[0].post
+        problems.append(_problem(
+            marks.get(first),
+            t("X post {post} renders the same text on {channel} on {dates}; X rejects "
+              "duplicate posts", post=", ".join(ids), channel=channel, dates=shown),
+            t("make each occurrence differ, e.g. add {example} to the text",
+              example="{{ when | date_long }}"),
+            severity="warning", code="x-duplicate"))
+    return problems

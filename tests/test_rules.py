@@ -1,0 +1,390 @@
+"""rules.py: every rendered post checked offline against its channel's rules, with file:line."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from campaignctl import rules
+from campaignctl.errors import Problem
+from campaignctl.models import Mark, Media, RenderedPost
+
+DATA = Path(__file__).parent / "data" / "media"
+WHEN = datetime(2026, 12, 1, 9, 0, tzinfo=ZoneInfo("Asia/Jakarta"))
+MARK = Mark("campaigns/booster.yaml", 12)
+URL = "https://example.go.id/booster"
+CHANNELS = {"x": "x-ministry", "facebook": "fb-ministry", "youtube": "yt-ministry",
+            "tiktok": "tt-ministry"}
+
+
+@pytest.fixture(autouse=True)
+def ws(tmp_path, monkeypatch):
+    """A workspace with real media files; rules resolve relative paths against the cwd."""
+    (tmp_path / "media").mkdir()
+    for name in ("poster.png", "photo.jpg", "anim.gif", "clip.mp4"):
+        shutil.copy(DATA / name, tmp_path / "media" / name)
+    shutil.copy(DATA / "poster.png", tmp_path / "media" / "poster.mp4")
+    (tmp_path / "media" / "notes.png").write_text("not a picture\n")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def m(name: str, alt: str | None = "Poster vaksinasi", mark: Mark | None = None) -> Media:
+    return Media(Path("media") / name, alt=alt, mark=mark)
+
+
+IMG, JPG, GIF, VID = "poster.png", "photo.jpg", "anim.gif", "clip.mp4"
+
+
+def rp(platform: str, text: str | list[str] = "Halo", media: list[Media] | None = None,
+       at: datetime = WHEN, post: str = "launch", channel: str | None = None,
+       **options) -> RenderedPost:
+    parts = text if isinstance(text, list) else [text]
+    if platform == "youtube":
+        options.setdefault("title", "Vaksinasi Booster")
+        options.setdefault("description", parts[0])
+    return RenderedPost("booster-2026", post, channel or CHANNELS[platform], platform, at,
+                        parts, media or [], options)
+
+
+def errors(post: RenderedPost, root: Path | None = None) -> list[Problem]:
+    return [p for p in rules.check(post, MARK, root=root) if p.is_error]
+
+
+def codes(post: RenderedPost) -> list[str]:
+    return [p.code for p in errors(post)]
+
+
+# --- X counting ----------------------------------------------------------------------------
+
+FAMILY = "\U0001F468\u200d\U0001F469\u200d\U0001F467\u200d\U0001F466"  # ZWJ sequence
+ASTRONAUT = "\U0001F469\U0001F3FD\u200d\U0001F680"  # skin tone + ZWJ
+
+
+@pytest.mark.parametrize("text, length", [
+    ("a" * 280, 280),
+    ("a" * 281, 281),
+    (URL, 23),
+    ("a" * 256 + " " + URL, 280),
+    ("a" * 257 + " " + URL, 281),
+    ("https://example.go.id/" + "x" * 200, 23),
+    (("Info " + URL + " ") * 9 + "a" * 10, 9 * (5 + 23 + 1) + 10),
+    ("\U0001F600" * 140, 280),
+    ("a" + "\U0001F600" * 140, 281),
+    (FAMILY * 140, 280),
+    ("a" + FAMILY * 140, 281),
+    (ASTRONAUT * 140, 280),
+    ("漢" * 140, 280),
+    ("a" + "漢" * 140, 281),
+    ("ã" * 280, 280),
+    ("e\u0301" * 280, 280),  # NFC first: one character each
+])
+def test_x_weighted_length(text, length):
+    assert rules.x_weighted_length(text) == length
+
+
+@pytest.mark.parametrize("text, ok", [
+    ("a" * 280, True),
+    ("a" * 281, False),
+    ("a" * 256 + " " + URL, True),
+    ("a" * 257 + " " + URL, False),
+    ("\U0001F600" * 140, True),
+    ("a" + FAMILY * 140, False),
+    ("漢" * 140, True),
+    ("a" + "漢" * 140, False),
+])
+def test_x_limit_at_the_edge(text, ok):
+    found = errors(rp("x", text))
+    assert (found == []) is ok
+    if not ok:
+        (problem,) = found
+        assert problem.message == (f"X post is {rules.x_weighted_length(text)} characters by "
+                                   "X's counting; the limit is 280")
+        assert (problem.file, problem.line) == (MARK.file, MARK.line)
+        assert "---" in problem.hint
+
+
+def test_x_thread_part_named_by_number():
+    (problem,) = errors(rp("x", ["Satu", "a" * 291, "Tiga"]))
+    assert problem.one_line() == (
+        "campaigns/booster.yaml:12: error: X thread part 2 is 291 characters by X's counting; "
+        "the limit is 280 — shorten it or split the thread with a line containing only ---")
+
+
+@pytest.mark.parametrize("parts, media, expected", [
+    (["Satu", "", "Tiga"], [], ["text-empty"]),
+    ([""], [], ["text-empty"]),
+    ([], [], ["text-empty"]),
+    ([""], [m(IMG)], []),  # a picture-only post is fine on X
+])
+def test_x_empty_text(parts, media, expected):
+    assert codes(rp("x", parts, media)) == expected
+
+
+# --- media counts per platform (table) ------------------------------------------------------
+
+MEDIA_CASES = [
+    ("x", [IMG] * 4, []),
+    ("x", [IMG] * 5, ["media-count"]),
+    ("x", [IMG, JPG, GIF], ["media-mix"]),  # a GIF takes the video slot on X
+    ("x", [GIF], []),
+    ("x", [VID], []),
+    ("x", [VID, VID], ["media-count"]),
+    ("x", [GIF, VID], ["media-count"]),
+    ("x", [IMG, VID], ["media-mix"]),
+    ("facebook", [IMG] * 10, []),
+    ("facebook", [IMG] * 11, ["media-count"]),
+    ("facebook", [GIF, IMG], []),  # a GIF is a photo on Facebook
+    ("facebook", [VID], []),
+    ("facebook", [VID, VID], ["media-count"]),
+    ("facebook", [IMG, VID], ["media-mix"]),
+    ("youtube", [VID], []),
+    ("youtube", [], ["media-required"]),
+    ("youtube", [IMG], ["media-count", "media-required"]),
+    ("youtube", [VID, VID], ["media-count"]),
+    ("youtube", [VID, IMG], ["media-count", "media-mix"]),
+    ("tiktok", [VID], []),
+    ("tiktok", [JPG] * 35, []),
+    ("tiktok", [JPG], []),
+    ("tiktok", [JPG] * 36, ["media-count"]),
+    ("tiktok", [VID, JPG], ["media-mix"]),
+    ("tiktok", [VID, VID], ["media-count"]),
+    ("tiktok", [], ["media-required"]),
+]
+
+
+@pytest.mark.parametrize("platform, names, expected", MEDIA_CASES)
+def test_media_counts(platform, names, expected):
+    assert codes(rp(platform, "Halo", [m(n) for n in names])) == expected
+
+
+def test_media_count_message_has_numbers():
+    (problem,) = errors(rp("x", "Halo", [m(IMG)] * 5))
+    assert problem.message == "X allows at most 4 pictures per post; this one has 5"
+    (problem,) = errors(rp("facebook", "Halo", [m(IMG), m(VID)]))
+    assert problem.message == ("Facebook cannot mix pictures and a video in one post "
+                               "(1 picture(s), 1 video)")
+
+
+# --- text limits per platform (table) ---------------------------------------------------------
+
+TEXT_CASES = [
+    ("facebook", "a" * 63206, [], []),
+    ("facebook", "a" * 63207, [], ["text-too-long"]),
+    ("facebook", "", [], ["text-empty"]),
+    ("facebook", "", [IMG], []),
+    ("facebook", "Halo", [], []),
+    ("youtube", "é" * 2500, [VID], []),  # 5000 bytes
+    ("youtube", "é" * 2500 + "a", [VID], ["text-too-long"]),  # 5001 bytes, 2501 characters
+    ("youtube", "a" * 5000, [VID], []),
+    ("tiktok", "a" * 2200, [VID], []),
+    ("tiktok", "a" * 2201, [VID], ["text-too-long"]),
+    ("tiktok", "\U0001F600" * 1100, [VID], []),  # 2200 UTF-16 units
+    ("tiktok", "\U0001F600" * 1100 + "a", [VID], ["text-too-long"]),
+    ("tiktok", "", [VID], []),
+]
+
+
+@pytest.mark.parametrize("platform, text, names, expected", TEXT_CASES)
+def test_text_limits(platform, text, names, expected):
+    assert codes(rp(platform, text, [m(n) for n in names])) == expected
+
+
+def test_text_limit_messages_name_the_unit():
+    (problem,) = errors(rp("youtube", "é" * 2501, [m(VID)]))
+    assert problem.message == "YouTube description is 5002 bytes (UTF-8); the limit is 5000"
+    (problem,) = errors(rp("tiktok", "a" * 2201, [m(VID)]))
+    assert problem.message == ("TikTok caption is 2201 characters (UTF-16 units); "
+                               "the limit is 2200")
+    (problem,) = errors(rp("facebook", "a" * 63207))
+    assert problem.message == "Facebook message is 63207 characters; the limit is 63206"
+
+
+# --- YouTube fields ---------------------------------------------------------------------------
+
+TAGS_500 = ["a" * 99] * 5  # 5 * 99 + 4 commas = 499
+YOUTUBE_CASES = [
+    ({"title": "t" * 100}, []),
+    ({"title": "t" * 101}, ["youtube-title"]),
+    ({"title": ""}, ["youtube-title"]),
+    ({"title": "Vaksin <gratis>"}, ["youtube-angle"]),
+    ({"description": "a > b"}, ["youtube-angle"]),
+    ({"tags": TAGS_500}, []),
+    ({"tags": ["a" * 98, "b c" + "d" * 95] + ["a" * 99] * 3}, []),
+    ({"tags": ["vaksin", "booster gratis"]}, []),
+    ({"privacy": "public"}, []),
+    ({"privacy": "unlisted"}, []),
+    ({"privacy": "secret"}, ["youtube-privacy"]),
+    ({"privacy": "private", "publish_at": "2026-12-02T09:00:00+07:00"}, []),
+    ({"privacy": "public", "publish_at": "2026-12-02T09:00:00+07:00"}, ["youtube-publish-at"]),
+    ({"publish_at": "2026-12-02T09:00:00+07:00"}, ["youtube-publish-at"]),
+]
+
+
+def test_youtube_tags_length_counts_commas_and_quotes():
+    assert rules.youtube_tags_length(["vaksin", "booster gratis"]) == 6 + 1 + 14 + 2
+    assert rules.youtube_tags_length([]) == 0
+    assert rules.youtube_tags_length(TAGS_500) == 499
+
+
+@pytest.mark.parametrize("tags, ok", [
+    (["a" * 100] * 4 + ["a" * 96], True),  # 496 + 4 commas = 500
+    (["a" * 100] * 4 + ["a" * 97], False),  # 501
+    (["a" * 100] * 4 + ["b " + "c" * 92], True),  # 94 + 2 quotes + 400 + 4 = 500
+    (["a" * 100] * 4 + ["b " + "c" * 93], False),  # 501
+    ("vaksin, booster gratis", True),
+])
+def test_youtube_tags_limit(tags, ok):
+    found = codes(rp("youtube", "Halo", [m(VID)], tags=tags))
+    assert (found == []) is ok, found
+
+
+@pytest.mark.parametrize("options, expected", YOUTUBE_CASES)
+def test_youtube_fields(options, expected):
+    assert codes(rp("youtube", "Halo", [m(VID)], **options)) == expected
+
+
+def test_youtube_description_from_options_is_checked_in_bytes():
+    post = rp("youtube", "", [m(VID)], description="é" * 2501)
+    assert codes(post) == ["text-too-long"]
+
+
+# --- TikTok fields -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("level, ok", [
+    ("PUBLIC_TO_EVERYONE", True), ("MUTUAL_FOLLOW_FRIENDS", True),
+    ("FOLLOWER_OF_CREATOR", True), ("SELF_ONLY", True), ("public", False), ("", False),
+])
+def test_tiktok_privacy_level(level, ok):
+    assert (codes(rp("tiktok", "Halo", [m(VID)], privacy_level=level)) == []) is ok
+
+
+# --- alt text and files -------------------------------------------------------------------------
+
+ALT_CASES = [
+    ("x", IMG, "Poster", []),
+    ("x", IMG, None, ["alt-missing"]),
+    ("x", IMG, "   ", ["alt-missing"]),
+    ("x", VID, "", ["alt-missing"]),
+    ("x", GIF, None, ["alt-missing"]),
+    ("x", IMG, "a" * 1000, []),
+    ("x", IMG, "a" * 1001, ["alt-too-long"]),
+    ("facebook", IMG, None, ["alt-missing"]),
+    ("facebook", IMG, "a" * 5000, []),  # no declared alt limit on Facebook
+    ("youtube", VID, None, ["alt-missing"]),
+    ("tiktok", JPG, "", ["alt-missing"]),
+]
+
+
+@pytest.mark.parametrize("platform, name, alt, expected", ALT_CASES)
+def test_alt_text(platform, name, alt, expected):
+    assert codes(rp(platform, "Halo", [m(name, alt)])) == expected
+
+
+def test_media_problems_point_at_the_media_item():
+    item_mark = Mark("campaigns/booster.yaml", 21)
+    (problem,) = errors(rp("x", "Halo", [m(IMG, None, item_mark)]))
+    assert (problem.file, problem.line) == ("campaigns/booster.yaml", 21)
+    assert problem.message == "media/poster.png has no alt text"
+    assert "alt:" in problem.hint
+
+
+def test_missing_file():
+    (problem,) = errors(rp("x", "Halo", [m("gone.png")]))
+    assert problem.code == "media-missing"
+    assert problem.message == "media file media/gone.png does not exist"
+
+
+def test_file_that_is_not_media():
+    (problem,) = errors(rp("facebook", "Halo", [m("notes.png")]))
+    assert problem.message == "media/notes.png is not a picture or video (its content is text)"
+    assert problem.code == "media-type"
+
+
+def test_extension_mismatch_is_only_a_warning():
+    found = rules.check(rp("x", "Halo", [m("poster.mp4")]), MARK)
+    assert [(p.severity, p.code) for p in found] == [("warning", "media-extension")]
+    assert found[0].message == ("media/poster.mp4 is named like video/mp4 but its content is "
+                                "image/png")
+    # ...and it counts as the picture it is: with a video it is a mix, not two videos
+    assert codes(rp("x", "Halo", [m("poster.mp4"), m(VID)])) == ["media-mix"]
+
+
+def test_relative_paths_resolve_against_root(tmp_path, monkeypatch):
+    root = Path.cwd()
+    monkeypatch.chdir(tmp_path.parent)
+    assert errors(rp("x", "Halo", [m(IMG)]), root=root) == []
+    assert [p.code for p in errors(rp("x", "Halo", [m(IMG)]))] == ["media-missing"]
+
+
+def test_absolute_paths_are_shown_relative_to_root(ws):
+    item = Media(ws / "media" / "gone.png", alt="x")
+    (problem,) = errors(rp("x", "Halo", [item]), root=ws)
+    assert problem.message == "media file media/gone.png does not exist"
+
+
+def test_pretyped_media_is_trusted_for_kind():
+    # The renderer fills kind/mime; rules reuse them rather than re-reading the file.
+    item = Media(Path("media/clip.mp4"), alt="v", kind="video", mime="video/mp4")
+    assert errors(rp("youtube", "Halo", [item])) == []
+
+
+def test_unknown_platform_is_one_problem():
+    post = RenderedPost("c", "p", "mastodon-1", "mastodon", WHEN, ["Halo"])
+    (problem,) = rules.check(post, MARK)
+    assert "mastodon" in problem.message and problem.code == "unknown-platform"
+
+
+def test_a_good_post_on_every_platform_passes():
+    assert errors(rp("x", ["Satu " + URL, "Dua"], [m(IMG), m(JPG)])) == []
+    assert errors(rp("facebook", "Halo", [m(IMG)])) == []
+    assert errors(rp("youtube", "Halo", [m(VID, "Video")], privacy="public",
+                     tags=["vaksin"])) == []
+    assert errors(rp("tiktok", "Halo", [m(VID, "Video")], privacy_level="SELF_ONLY")) == []
+
+
+# --- duplicates ---------------------------------------------------------------------------------
+
+MARKS = {"weekly": Mark("campaigns/booster.yaml", 30), "other": Mark("campaigns/booster.yaml", 40)}
+
+
+def weekly(texts: list[str], platform: str = "x", channel: str | None = None,
+           post: str = "weekly") -> list[RenderedPost]:
+    return [rp(platform, text, at=WHEN + timedelta(weeks=i), post=post, channel=channel)
+            for i, text in enumerate(texts)]
+
+
+def test_duplicate_x_text_is_a_warning_naming_the_dates():
+    (problem,) = rules.duplicate_warnings(weekly(["Ingat!", "Ingat!", "Beda", "Ingat!"]), MARKS)
+    assert problem.severity == "warning" and problem.code == "x-duplicate"
+    assert (problem.file, problem.line) == ("campaigns/booster.yaml", 30)
+    assert problem.message == ("X post weekly renders the same text on x-ministry on "
+                               "2026-12-01, 2026-12-08, 2026-12-22; X rejects duplicate posts")
+    assert "{{ when | date_long }}" in problem.hint
+
+
+def test_many_duplicate_dates_are_shortened():
+    (problem,) = rules.duplicate_warnings(weekly(["Ingat!"] * 8), MARKS)
+    assert problem.message.endswith("2026-12-29 and 3 more; X rejects duplicate posts")
+
+
+@pytest.mark.parametrize("posts", [
+    weekly(["Satu", "Dua", "Tiga"]),
+    weekly(["Sama", "Sama"], platform="facebook"),
+    weekly(["Sama"], channel="x-ministry") + [
+        rp("x", "Sama", at=WHEN + timedelta(weeks=1), post="weekly", channel="x-province")],
+    [],
+])
+def test_no_duplicate_warning(posts):
+    assert rules.duplicate_warnings(posts, MARKS) == []
+
+
+def test_duplicate_threads_compare_every_part():
+    posts = weekly([["Satu", "Dua"], ["Satu", "Tiga"], ["Satu", "Dua"]])
+    (problem,) = rules.duplicate_warnings(posts, MARKS)
+    assert "2026-12-01, 2026-12-15" in problem.message
