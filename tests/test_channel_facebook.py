@@ -325,6 +325,46 @@ def test_platform_refusals_are_rejected_with_its_message(fb: Sandbox, channel: F
     assert info.value.retryable is False
 
 
+@pytest.mark.parametrize("code,subcode,status,error", [
+    (190, 460, 400, AuthError), (102, None, 400, AuthError), (104, None, 400, AuthError),
+    (10, None, 400, AuthError), (200, None, 403, AuthError), (299, None, 400, AuthError),
+    (4, None, 400, RateLimited), (17, None, 400, RateLimited), (32, None, 400, RateLimited),
+    (613, 1996, 400, RateLimited), (80001, None, 400, RateLimited),
+    (1, None, 500, TransientError), (2, None, 503, TransientError),
+    (100, None, 400, Rejected), (368, None, 400, Rejected), (506, None, 400, Rejected),
+    (12345, None, 400, Rejected),
+])
+def test_every_documented_graph_code_maps_to_its_class(channel: FacebookChannel, code: int,
+                                                       subcode: int | None, status: int,
+                                                       error: type) -> None:
+    # The emulator produces only some codes; the rest are mapped from Graph's own shape.
+    import facebook
+    import requests
+
+    body = {"error": {"message": f"(#{code}) from Graph", "type": "OAuthException",
+                      "code": code, "fbtrace_id": "Atrace"}}
+    if subcode:
+        body["error"]["error_subcode"] = subcode
+    response = requests.Response()
+    response.status_code = status
+    exc = channel._graph_error(facebook.GraphAPIError(body), response)
+    assert type(exc) is error
+    assert exc.platform_code == (f"{code}/{subcode}" if subcode else str(code))
+    assert exc.status == status and exc.channel == "facebook"
+    assert f"(#{code}) from Graph" in exc.message
+
+
+def test_an_html_gateway_error_is_transient(channel: FacebookChannel) -> None:
+    import facebook
+    import requests
+
+    response = requests.Response()
+    response.status_code = 502
+    exc = channel._graph_error(
+        facebook.GraphAPIError("Maintype was not text, image, or querystring"), response)
+    assert isinstance(exc, TransientError) and exc.status == 502
+
+
 # --- secrets -------------------------------------------------------------------------
 TOKEN = "EAAG-known-secret-token-value-123"
 
@@ -384,10 +424,13 @@ def test_metrics_grow_with_the_clock_and_gaps_are_not_zeros(fb: Sandbox,
     a = channel.publish(rendered("Metrik A"))
     b = channel.publish(rendered("Metrik B"))
     ghost = Published(f"{PAGE_ID}_404")
+    foreign = Published("200000000000002_77")
     clock.advance(30 * 60)
-    first = channel.metrics([a, ghost, b])
-    assert [m.platform_id for m in first] == [a.platform_id, ghost.platform_id, b.platform_id]
-    assert first[1].gap and first[1].values == {}
+    first = channel.metrics([a, ghost, b, foreign])
+    assert [m.platform_id for m in first] == [a.platform_id, ghost.platform_id, b.platform_id,
+                                              foreign.platform_id]
+    assert first[1].gap and "100/33" in first[1].gap and first[1].values == {}
+    assert first[3].gap and "(Graph error 10)" in first[3].gap and first[3].values == {}
     assert first[0].gap is None and first[0].values["reactions"] >= 60
     clock.advance(60 * 60)
     later = channel.metrics([a, b])

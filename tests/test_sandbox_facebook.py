@@ -243,6 +243,8 @@ def test_ids_batch_answers_by_id_and_refuses_unknown_or_too_many(http) -> None:
     body = http("GET", f"/{V}/", params=auth(ids=f"{a},{b}", fields="reactions")).json()
     assert set(body) == {a, b} and body[a]["id"] == a
     assert_graph_error(http("GET", f"/{V}/", params=auth(ids=f"{a},{PAGE_ID}_9")), 803)
+    assert_graph_error(http("GET", f"/{V}/", params=auth(ids=f"{a},200000000000002_1")), 10)
+    assert_graph_error(http("GET", f"/{V}/200000000000002_1", params=auth()), 10)
     many = ",".join([a] * 51)
     assert_graph_error(http("GET", f"/{V}/", params=auth(ids=many)), 100)
 

@@ -18,17 +18,18 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..errors import (AuthError, ChannelError, ConfigError, RateLimited, Rejected,
                       TransientError, UnknownOutcome)
 from ..i18n import t
-from ..models import Media, Metrics, Published, RenderedPost
+from ..models import Account, Media, Metrics, Published, RenderedPost
 from .base import Channel, CheckReport, Limits, Progress
 
 if TYPE_CHECKING:
-    import requests
+    from .credentials import SecretSource
 
 DEFAULT_GRAPH_VERSION = "v24.0"
 GRAPH_URL = "https://graph.facebook.com/"  # what facebook-sdk prepends to every path
@@ -83,6 +84,11 @@ class FacebookChannel(Channel):
         option_fields=("link", "published"),
     )
 
+    def __init__(self, account: Account, secrets: SecretSource, *, base_url: str | None = None,
+                 timeout: float = 30.0, clock: Callable[[], datetime] | None = None) -> None:
+        super().__init__(account, secrets, base_url=base_url, timeout=timeout, clock=clock)
+        self._sessions: dict[bool, Any] = {}  # built on first use: no SDK import here
+
     # --- plumbing --------------------------------------------------------------------
     @property
     def version(self) -> str:
@@ -102,13 +108,12 @@ class FacebookChannel(Channel):
         return str(page_id)
 
     def _session(self, video: bool = False) -> Any:
-        sessions = self.__dict__.setdefault("_sessions", {})
-        if video not in sessions:
+        if video not in self._sessions:
             base = self.base_url
             if video and base == self.default_base_url:
                 base = VIDEO_URL
-            sessions[video] = _session_class()(base)
-        return sessions[video]
+            self._sessions[video] = _session_class()(base)
+        return self._sessions[video]
 
     def _call(self, path: str, *, args: dict[str, Any] | None = None,
               post_args: dict[str, Any] | None = None, files: dict[str, Any] | None = None,

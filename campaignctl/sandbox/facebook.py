@@ -29,6 +29,8 @@ Choices where Graph is unclear or where the sandbox is stricter on purpose:
   faults (HTTP 503, code 2, ``is_transient``).
 - An identical message posted again within an hour is refused with code 506 (duplicate).
 - ``shares`` is left out of a post's fields while its count is zero, as Graph does.
+- A post id of another Page ("OTHERPAGE_POST") answers code 10 (missing permission), which
+  is what a Page token without Page Public Content Access gets.
 
 Metrics grow with the emulator's clock. With ``m`` = whole minutes since the post was made
 and ``h`` = the first 8 hex digits of sha256(post id) as an integer:
@@ -121,6 +123,18 @@ class GraphError(Exception):
             error["error_user_msg"] = self.user_msg
         error["fbtrace_id"] = "A" + secrets.token_hex(10)
         return {"error": error}
+
+
+def _foreign(object_id: str) -> bool:
+    """A post id of another Page: its content needs a permission our Page token lacks."""
+    return "_" in object_id and object_id.split("_", 1)[0] != PAGE_ID
+
+
+def _no_permission() -> GraphError:
+    return GraphError(
+        10, "(#10) This endpoint requires the 'pages_read_engagement' permission or the "
+        "'Page Public Content Access' feature. Refer to https://developers.facebook.com/docs/"
+        "apps/review/login-permissions#manage-pages for details.")
 
 
 def _not_found(object_id: str, method: str) -> GraphError:
@@ -297,13 +311,16 @@ class FacebookEmulator(Emulator):
             method = "DELETE"  # Graph's override for clients that can only POST
         if not parts:
             if method != "GET" or "ids" not in fields:
-                raise GraphError(100, "(#100) Missing 'ids' parameter", type_="GraphMethodException")
+                raise GraphError(100, "(#100) Missing 'ids' parameter",
+                                 type_="GraphMethodException")
             return 200, self._get_many(fields)
         if len(parts) == 1:
             object_id = parts[0]
             if object_id == PAGE_ID and method == "GET":
                 return 200, self._page(fields)
             obj = self.objects.get(object_id)
+            if obj is None and _foreign(object_id):
+                raise _no_permission()
             if obj is None:
                 raise _not_found(object_id, method)
             if method == "GET":
@@ -337,6 +354,8 @@ class FacebookEmulator(Emulator):
         ids = [i for i in fields["ids"].split(",") if i]
         if len(ids) > IDS_MAX:
             raise GraphError(100, f"(#100) Too many IDs. Maximum: {IDS_MAX}.")
+        if any(_foreign(i) for i in ids):
+            raise _no_permission()
         missing = [i for i in ids if i not in self.objects]
         if missing:
             raise GraphError(803, "(#803) Some of the aliases you requested do not exist: "
