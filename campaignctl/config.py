@@ -355,10 +355,9 @@ class _Tree:
     map of their own, in ``items``.
     """
 
-    def __init__(self, file: str, split: str | None = None, *, echo: bool = True) -> None:
+    def __init__(self, file: str, split: str | None = None) -> None:
         self.file = file
         self.split = split
-        self.echo = echo  # False for channels.yaml: a bad scalar there may be a secret
         self.items: list[tuple[Mark, dict[str, Mark]]] = []
         self.problems: list[Problem] = []
         self._marks: dict[int, Mark] = {}  # one Mark per line, shared
@@ -403,12 +402,8 @@ class _Tree:
         try:
             return construct(self._ctor, node)
         except (yaml.YAMLError, ValueError, TypeError, OverflowError):
-            # e.g. 2026-02-30 has a timestamp's shape but is no date
-            kind = node.tag.rsplit(":", 1)[-1]
-            self.problem(node, t("{value!r} is not a valid {kind}", value=_show(node.value),
-                                 kind=kind) if self.echo
-                         else t("this value is not a valid {kind}", kind=kind),
-                         t("quote it if it is meant as text"), code="type")
+            # e.g. 2026-02-30 has a timestamp's shape but is no date: keep the text, and let
+            # the field that expects a date or time say what is wrong with it.
             return node.value
 
     def _bad_tag(self, node: yaml.Node) -> None:
@@ -470,10 +465,14 @@ def _compose(text: str, file: str) -> tuple[yaml.Node | None, Problem | None]:
         return yaml.compose(text, Loader=_LOADER), None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        what = " ".join(str(x) for x in (exc.context, exc.problem) if x)
+        what = str(exc.problem or exc.context)
+        if exc.problem and exc.context:
+            what += f" ({exc.context})"
+        hint = (t("put one campaign in each file; remove the `---` line")
+                if "single document" in what else
+                t("fix the indentation or quoting near this line"))
         return None, Problem(t("YAML syntax error: {problem}", problem=what), file,
-                             mark.line + 1 if mark else None,
-                             t("fix the indentation or quoting near this line"), code="yaml")
+                             mark.line + 1 if mark else None, hint, code="yaml")
     except yaml.YAMLError as exc:
         return None, Problem(t("YAML syntax error: {problem}", problem=str(exc)), file, None,
                              t("fix the YAML"), code="yaml")
@@ -510,6 +509,16 @@ def _line_of(marks: dict[str, Mark], loc: tuple[Any, ...], default: Mark | None)
     return default.line if default else None
 
 
+def _allowed_at(allowed: dict[str, list[str]], parent: tuple[Any, ...]) -> list[str]:
+    """The keys allowed in the mapping at ``parent``; "*" in a pattern is any index or name."""
+    parts = [str(p) for p in parent]
+    for pattern, keys in allowed.items():
+        segments = pattern.split(".") if pattern else []
+        if len(segments) == len(parts) and all(s in ("*", p) for s, p in zip(segments, parts)):
+            return keys
+    return []
+
+
 def _describe(loc: tuple[Any, ...]) -> str:
     names = [str(p) for p in loc if p != "[key]"]
     return ".".join(names) or "the file"
@@ -520,9 +529,20 @@ def _problems_from(exc: ValidationError, file: str, marks: dict[str, Mark],
                    prefix: str = "") -> list[Problem]:
     """One Problem per pydantic error, located through ``marks``. Never echoes the input."""
     found = []
-    for err in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False)
+    # A misspelt required key (`platfrom:`) is one mistake: report the unknown key with its
+    # did-you-mean, not also the missing key.
+    typos = set()
+    for err in errors:
+        if err["type"] == "extra_forbidden":
+            loc = tuple(err["loc"])
+            typos.update((loc[:-1], c) for c in difflib.get_close_matches(
+                str(loc[-1]), _allowed_at(allowed, loc[:-1]), n=1, cutoff=0.6))
+    for err in errors:
         loc = tuple(err["loc"])
         kind = err["type"]
+        if kind == "missing" and (loc[:-1], loc[-1]) in typos:
+            continue
         field = prefix + _describe(loc)
         hint: str | None = None
         code = "invalid"
@@ -534,9 +554,11 @@ def _problems_from(exc: ValidationError, file: str, marks: dict[str, Mark],
             hint = t("add `{key}:`", key=loc[-1])
             code = "missing"
         elif kind == "extra_forbidden":
-            where = ".".join("*" if isinstance(p, int) else str(p) for p in loc[:-1])
-            choices = allowed.get(where, [])
-            message = t("unknown key {key!r}", key=_show(loc[-1]))
+            choices = _allowed_at(allowed, loc[:-1])
+            parent = ", ".join(x for x in (prefix.rstrip(": "),
+                                           _describe(loc[:-1]) if loc[:-1] else "") if x)
+            message = (t("unknown key {key!r} in {parent}", key=_show(loc[-1]), parent=parent)
+                       if parent else t("unknown key {key!r}", key=_show(loc[-1])))
             hint = _did_you_mean(str(loc[-1]), choices, t("allowed here: {keys}",
                                                            keys=", ".join(choices)))
             code = "unknown-key"
@@ -580,7 +602,7 @@ def load_workspace(root: Path | None = None) -> Workspace:
     if problem is not None:
         _raise_config([problem])
 
-    tree = _Tree(CHANNELS_FILE, echo=False)
+    tree = _Tree(CHANNELS_FILE)
     marks: dict[str, Mark] = {}
     data = tree.build(node, "", marks)
     problems = list(tree.problems)
