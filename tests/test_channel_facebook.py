@@ -265,11 +265,14 @@ def test_rate_limit_without_usage_header_uses_the_default(channel: FacebookChann
     assert channel._retry_at(response) == NOW + timedelta(minutes=15)
 
 
+@pytest.mark.parametrize("edge,kinds", [("/feed", []), ("/photos", ["png"]),
+                                        ("/videos", ["mp4"])])
 def test_timeout_after_apply_is_unknown_then_find_recent_finds_it(
-        fb: Sandbox, channel: FacebookChannel, clock: FakeClock) -> None:
+        fb: Sandbox, channel: FacebookChannel, clock: FakeClock, media: dict[str, Media],
+        edge: str, kinds: list[str]) -> None:
     fb.configure("facebook", faults=[{"kind": "timeout_after_apply", "count": 1,
-                                      "path": "/feed"}])
-    post = rendered("Mungkin terkirim")
+                                      "path": edge}])
+    post = rendered("Mungkin terkirim", [media[k] for k in kinds])
     with pytest.raises(UnknownOutcome) as info:
         channel.publish(post)
     assert info.value.channel == "facebook"
