@@ -478,9 +478,10 @@ class XEmulator(Emulator):
             return _invalid("media is required.", "media")
         if not index.isdigit() or not 0 <= int(index) <= 999:
             return _invalid("segment_index must be between 0 and 999.", "segment_index")
-        media["chunks"][int(index)] = chunk
-        if sum(len(c) for c in media["chunks"].values()) > media["total_bytes"]:
+        others = sum(len(c) for i, c in media["chunks"].items() if i != int(index))
+        if others + len(chunk) > media["total_bytes"]:
             return _invalid("The uploaded bytes exceed total_bytes.", "media")
+        media["chunks"][int(index)] = chunk  # a re-sent segment replaces the earlier one
         return Response(200, {"data": {"expires_at": int(media["created"] + 86400)}})
 
     def _finalize(self, mid: str) -> Response:
