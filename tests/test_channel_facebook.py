@@ -14,8 +14,8 @@ import pytest
 
 from campaignctl.channels.credentials import SecretSource
 from campaignctl.channels.facebook import FacebookChannel
-from campaignctl.errors import (AuthError, ConfigError, RateLimited, Rejected, TransientError,
-                                UnknownOutcome)
+from campaignctl.errors import (AuthError, ConfigError, NotSupported, RateLimited, Rejected,
+                                TransientError, UnknownOutcome)
 from campaignctl.models import Account, Media, Published, RenderedPost
 from campaignctl.sandbox import Sandbox, SandboxSecrets
 from campaignctl.sandbox.facebook import CREDENTIALS, PAGE_ID, FacebookEmulator
@@ -175,6 +175,14 @@ def test_video_post(fb: Sandbox, channel: FacebookChannel, media: dict[str, Medi
     assert result.extra["video_status"] == "processing"
     assert result.ids == [post["id"], video["id"]]
     assert seen == [(300_000, 300_000)]
+
+
+def test_a_link_with_media_is_refused_before_any_upload(fb: Sandbox, channel: FacebookChannel,
+                                                       media: dict[str, Media]) -> None:
+    with pytest.raises(NotSupported) as info:
+        channel.publish(rendered("Foto", [media["png"]], link="https://example.go.id"))
+    assert "link in the text" in info.value.hint
+    assert fb.emulators["facebook"].requests == []
 
 
 def test_unpublished_option_hides_the_post_from_the_feed(fb: Sandbox,

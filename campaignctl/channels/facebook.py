@@ -22,8 +22,8 @@ from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from ..errors import (AuthError, ChannelError, ConfigError, RateLimited, Rejected,
-                      TransientError, UnknownOutcome)
+from ..errors import (AuthError, ChannelError, ConfigError, NotSupported, RateLimited,
+                      Rejected, TransientError, UnknownOutcome)
 from ..i18n import t
 from ..models import Account, Media, Metrics, Published, RenderedPost
 from .base import Channel, CheckReport, Limits, Progress
@@ -236,13 +236,19 @@ class FacebookChannel(Channel):
                 progress(sent[0], total)
 
         published = self._flag(post.options.get("published"))
+        if post.options.get("link") and post.media:
+            # Graph has no link field on photo or video posts: refuse rather than drop it.
+            raise NotSupported(
+                t("a Facebook post with photos or a video cannot carry a separate link"),
+                t("put the link in the text, or remove the media from the Facebook post"),
+                channel=self.name)
         if videos:
             return self._publish_video(message, videos[0], published, advance)
         if len(images) == 1:
             return self._publish_photo(message, images[0], published, advance)
         photo_ids = [self._upload_photo(m, advance) for m in images]
         args: dict[str, Any] = {"message": message}
-        if post.options.get("link"):
+        if post.options.get("link"):  # only text posts reach here with a link
             args["link"] = str(post.options["link"])
         if not published:
             args["published"] = "false"
