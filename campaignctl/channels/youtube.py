@@ -509,8 +509,8 @@ def _google_reason(exc: Any) -> tuple[str, str]:
 def _refresh_code(exc: BaseException) -> str:
     """The OAuth error code (e.g. invalid_grant) of a RefreshError, without any token."""
     for arg in getattr(exc, "args", ()):
-        if isinstance(arg, dict) and arg.get("error"):
-            return str(arg["error"])
+        if isinstance(arg, dict) and isinstance(arg.get("error"), str):
+            return arg["error"]
     text = str(exc.args[0]) if getattr(exc, "args", None) else ""
     head = text.split(":", 1)[0].strip()
     return head if head.replace("_", "").isalpha() else "refresh_failed"

@@ -76,6 +76,18 @@ UNIT_COSTS = {"insert": 1600, "list": 1, "delete": 50, "thumbnail": 50}
 QUOTA_DEFAULT = {"model": "buckets", "units_per_day": 10000, "inserts_per_day": 100}
 QUOTA_MESSAGE = ("The request cannot be completed because you have exceeded your "
                  "<a href=\"/youtube/v3/getting-started#quota\">quota</a>.")
+# (method, path below /youtube) -> (discovery method id, handler, quota class). The contract
+# tests hold these against the discovery document shipped with google-api-python-client.
+ROUTES: dict[tuple[str, str], tuple[str, str, str]] = {
+    ("POST", "/upload/youtube/v3/videos"): ("youtube.videos.insert", "_start_upload", "insert"),
+    ("POST", "/upload/youtube/v3/thumbnails/set"): ("youtube.thumbnails.set", "_thumbnail",
+                                                    "thumbnail"),
+    ("GET", "/youtube/v3/videos"): ("youtube.videos.list", "_videos_list", "list"),
+    ("DELETE", "/youtube/v3/videos"): ("youtube.videos.delete", "_delete", "delete"),
+    ("GET", "/youtube/v3/channels"): ("youtube.channels.list", "_channels_list", "list"),
+    ("GET", "/youtube/v3/playlistItems"): ("youtube.playlistItems.list", "_playlist_items",
+                                           "list"),
+}
 _RANGE = re.compile(r"^bytes (?:(\d+)-(\d+)|\*)/(\d+|\*)$")
 
 
@@ -139,6 +151,13 @@ class YouTubeEmulator(Emulator):
         return {}
 
     def error(self, kind: str, req: Request, reset_at: float | None = None) -> Response:
+        if req.path.rstrip("/") == "/token":  # the OAuth endpoint answers in OAuth's shape
+            if kind == "expired_token":
+                return Response(400, {"error": "invalid_grant",
+                                      "error_description": "Token has been expired or revoked."})
+            status = 429 if kind == "429" else 503
+            return Response(status, {"error": "temporarily_unavailable",
+                                     "error_description": "Try again later."})
         if kind == "429":
             wait = max(1, int((reset_at or self.clock() + 60) - self.clock() + 0.999))
             return google_error(429, "rateLimitExceeded",
@@ -165,17 +184,10 @@ class YouTubeEmulator(Emulator):
             return self._token(req)
         if route == ("PUT", "/upload/youtube/v3/videos"):
             return self._chunk(req)  # the upload_id authorizes, as with Google
-        handlers = {
-            ("POST", "/upload/youtube/v3/videos"): (self._start_upload, "insert"),
-            ("POST", "/upload/youtube/v3/thumbnails/set"): (self._thumbnail, "thumbnail"),
-            ("GET", "/youtube/v3/videos"): (self._videos_list, "list"),
-            ("DELETE", "/youtube/v3/videos"): (self._delete, "delete"),
-            ("GET", "/youtube/v3/channels"): (self._channels_list, "list"),
-            ("GET", "/youtube/v3/playlistItems"): (self._playlist_items, "list"),
-        }
-        if route not in handlers:
+        if route not in ROUTES:
             return google_error(404, "notFound", "Not Found", domain="global")
-        handler, cost = handlers[route]
+        _, handler_name, cost = ROUTES[route]
+        handler = getattr(self, handler_name)
         denied = self._authorize(req, cost)
         if denied:
             return denied
@@ -541,4 +553,4 @@ class YouTubeEmulator(Emulator):
         return out
 
 
-__all__ = ["CREDENTIALS", "YouTubeEmulator", "google_error"]
+__all__ = ["CREDENTIALS", "ROUTES", "YouTubeEmulator", "google_error"]
