@@ -59,20 +59,31 @@ def mp4_bytes(size: int) -> bytes:
     return ftyp + bytes(size - len(ftyp))
 
 
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
-def emulator(clock: FakeClock) -> YouTubeEmulator:
-    return YouTubeEmulator(clock)
-
-
-@pytest.fixture
-def sb(emulator: YouTubeEmulator):
+@pytest.fixture(scope="module")
+def _server():
+    """One sandbox for the module (stopping one costs half a second); reset per test."""
+    clock = FakeClock()
+    emulator = YouTubeEmulator(clock)
     with Sandbox(port=0, emulators={"youtube": emulator}) as sandbox:
-        yield sandbox
+        yield sandbox, emulator, clock
+
+
+@pytest.fixture
+def sb(_server):
+    sandbox, _, clock = _server
+    sandbox.reset()
+    clock.now = START
+    return sandbox
+
+
+@pytest.fixture
+def emulator(sb, _server) -> YouTubeEmulator:
+    return _server[1]
+
+
+@pytest.fixture
+def clock(sb, _server) -> FakeClock:
+    return _server[2]
 
 
 @pytest.fixture
