@@ -1,13 +1,102 @@
 """TikTok Content Posting API over plain HTTP (requests); TikTok cannot delete posts.
 
 The SDK is imported inside methods only: the offline commands read ``limits`` without it.
+
+Publishing follows TikTok's Direct Post flow: read the creator's info, pick a privacy level
+among the creator's options (default ``SELF_ONLY``, the only level an unaudited client may
+use), initialise the post, send the video in chunks to the returned ``upload_url`` (or let
+TikTok pull photos from the office's verified URL prefix), then poll the post's status.
+An expired access token is refreshed once with the refresh token (which may rotate, so the
+one TikTok returns is always stored) and the call is retried once.
+
+Account options (channels.yaml, ``options:``):
+    photo_url_prefix   verified URL prefix where the workspace's media files are published,
+                       e.g. https://media.example.go.id/kampanye/ (needed for photo posts)
+    audited            true once TikTok has audited the app (check() reports it)
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+from urllib.parse import quote
 
-from .base import Channel, Limits
+from ..errors import (AuthError, ChannelError, NotSupported, RateLimited, Rejected,
+                      TransientError, UnknownOutcome)
+from ..i18n import t
+from ..models import Account, Media, Metrics, Published, RenderedPost
+from .base import Channel, CheckReport, Limits, Progress
+
+if TYPE_CHECKING:
+    from .credentials import Secret, SecretSource
+
+MB = 1024 * 1024
+SINGLE_CHUNK_MAX = 64 * MB  # up to here a video may go in one request
+PUBLIC = "PUBLIC_TO_EVERYONE"
+PRIVATE = "SELF_ONLY"
+METRIC_FIELDS = "id,title,like_count,comment_count,share_count,view_count"
+LIST_FIELDS = "id,title,video_description,create_time"
+VIDEO_MIMES = ("video/mp4", "video/quicktime", "video/webm")
+PHOTO_MIMES = ("image/jpeg", "image/webp")
+_SUFFIX_MIME = {".mp4": "video/mp4", ".m4v": "video/mp4", ".mov": "video/quicktime",
+                ".webm": "video/webm", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+                ".webp": "image/webp", ".png": "image/png", ".gif": "image/gif"}
+
+# Platform codes whose fix is for a person, with what to do about each.
+_REJECT_HINTS = {
+    "privacy_level_option_mismatch": "choose a privacy_level the account allows; "
+                                     "`campaignctl channels check {name}` lists them",
+    "unaudited_client_can_only_post_to_private_accounts":
+        "until TikTok audits the app, use options.tiktok.privacy_level: SELF_ONLY",
+    "url_ownership_unverified": "verify the photo_url_prefix domain in the TikTok developer "
+                                "portal, or correct options.photo_url_prefix of {name}",
+    "spam_risk_user_banned_from_posting": "the account may not post now; check it in the "
+                                          "TikTok app",
+    "reached_active_user_cap": "an unaudited app may post for 5 users a day; try tomorrow or "
+                               "get the app audited",
+    "spam_risk_too_many_pending_share": "finish or discard pending TikTok shares in the app, "
+                                        "then publish again",
+}
+
+
+def chunk_plan(size: int, preferred: int = 10 * MB) -> tuple[int, int]:
+    """(chunk_size, total_chunk_count) for a video of ``size`` bytes, per TikTok's rules.
+
+    Under 5 MB, or up to 64 MB when ``preferred`` is not smaller: one chunk of the whole
+    file. Otherwise chunks of ``preferred`` bytes (kept within 5-64 MB and at most 1000
+    chunks); the count is floor(size / chunk) and the last chunk absorbs the remainder.
+    """
+    if size <= 0:
+        raise ValueError("an empty video cannot be uploaded")
+    chunk = min(max(preferred, 5 * MB), 64 * MB)
+    if size < 5 * MB or size <= min(chunk, SINGLE_CHUNK_MAX):
+        return size, 1
+    while size // chunk > 1000 and chunk < 64 * MB:
+        chunk = min(chunk * 2, 64 * MB)
+    return chunk, size // chunk
+
+
+def _never_sent(exc: BaseException) -> bool:
+    """True when the request cannot have reached the server (refused, DNS, connect timeout)."""
+    from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
+
+    stack, seen = [exc], 0
+    while stack and seen < 20:
+        seen += 1
+        e = stack.pop()
+        if isinstance(e, (NewConnectionError, ConnectTimeoutError)):
+            return True
+        stack.extend(a for a in getattr(e, "args", ()) if isinstance(a, BaseException))
+        for nxt in (getattr(e, "reason", None), e.__cause__, e.__context__):
+            if isinstance(nxt, BaseException):
+                stack.append(nxt)
+    import requests
+
+    return isinstance(exc, requests.exceptions.ConnectTimeout)
 
 
 class TikTokChannel(Channel):
@@ -21,3 +110,495 @@ class TikTokChannel(Channel):
                        "disable_stitch", "brand_content_toggle", "brand_organic_toggle",
                        "is_aigc", "video_cover_timestamp_ms", "auto_add_music"),
     )
+    # Status polling: status/fetch allows 30 calls a minute per token, so every 3 s is safe;
+    # 100 polls bound the wait to about five minutes.
+    poll_interval: float = 3.0
+    max_polls: int = 100
+    chunk_size: int = 10 * MB
+
+    def __init__(self, account: Account, secrets: SecretSource, *,
+                 base_url: str | None = None, timeout: float = 30.0,
+                 clock: Callable[[], datetime] | None = None) -> None:
+        super().__init__(account, secrets, base_url=base_url, timeout=timeout, clock=clock)
+        self.sleep: Callable[[float], None] = time.sleep
+        self._session_obj: Any = None
+        self._access: Secret | None = None
+        self._refresh_token: Secret | None = None
+
+    # --- HTTP plumbing --------------------------------------------------------------------
+    def _session(self) -> Any:
+        if self._session_obj is None:
+            import requests
+
+            self._session_obj = requests.Session()
+            self._session_obj.headers["User-Agent"] = "campaignctl"
+        return self._session_obj
+
+    def _access_token(self) -> Secret:
+        if self._access is None:
+            self._access = self.secrets.require(self.account, "access_token")
+        return self._access
+
+    def _network_error(self, exc: BaseException, what: str, may_apply: bool) -> ChannelError:
+        # The exception text can hold URLs with upload tokens: only its type is shown.
+        reason = type(exc).__name__
+        if may_apply and not _never_sent(exc):
+            return UnknownOutcome(
+                t("TikTok did not answer after the request to {what} was sent ({reason}); "
+                  "it may have been applied", what=what, reason=reason),
+                t("campaignctl reconciles before sending again; check the TikTok app if "
+                  "unsure"), channel=self.name)
+        return TransientError(
+            t("could not reach TikTok to {what} ({reason})", what=what, reason=reason),
+            t("check the network connection; the publisher retries later"), channel=self.name)
+
+    def _retry_at(self, resp: Any) -> datetime:
+        """When TikTok allows the next call: Retry-After if sent, else one minute (its
+        windows slide over a minute and it documents no rate-limit headers)."""
+        now = self.clock()
+        value = (resp.headers.get("Retry-After") or "").strip() if resp is not None else ""
+        if value.isdigit():
+            return now + timedelta(seconds=int(value))
+        if value:
+            try:
+                when = parsedate_to_datetime(value)
+                return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+            except (TypeError, ValueError):
+                pass
+        return now + timedelta(seconds=60)
+
+    def _api_error(self, resp: Any, body: Any, what: str) -> ChannelError:
+        err = body.get("error") if isinstance(body, dict) else None
+        err = err if isinstance(err, dict) else {}
+        code = str(err.get("code") or "")
+        message = str(err.get("message") or "") or t("HTTP {status}", status=resp.status_code)
+        if err.get("log_id"):
+            message = f"{message} (log_id {err['log_id']})"
+        status = resp.status_code
+        kw: dict[str, Any] = {"channel": self.name, "status": status,
+                              "platform_code": code or None}
+        if code == "access_token_invalid":
+            return AuthError(t("TikTok refused the access token: {message}", message=message),
+                             t("run `campaignctl channels login {name}`", name=self.name), **kw)
+        if code in ("scope_not_authorized", "scope_permission_missed"):
+            return AuthError(
+                t("the TikTok token lacks a permission needed to {what}: {message}",
+                  what=what, message=message),
+                t("run `campaignctl channels login {name}` and grant video.publish and "
+                  "video.list", name=self.name), **kw)
+        if code == "rate_limit_exceeded" or status == 429:
+            return RateLimited(t("TikTok rate limit reached while trying to {what}", what=what),
+                               t("the publisher waits until the limit resets"),
+                               retry_at=self._retry_at(resp), **kw)
+        if code == "spam_risk_too_many_posts":
+            # A per-creator daily cap: the content is fine, tomorrow it goes through.
+            return RateLimited(t("TikTok says this account posted too often today: {message}",
+                                 message=message),
+                               t("the publisher tries again in a day"),
+                               retry_at=self.clock() + timedelta(hours=24), **kw)
+        if status >= 500 or code == "internal_error":
+            return TransientError(t("TikTok had an internal error while trying to {what}: "
+                                    "{message}", what=what, message=message),
+                                  t("the publisher retries later"), **kw)
+        hint = _REJECT_HINTS.get(code, "fix the post as TikTok's message says, then publish "
+                                       "again")
+        return Rejected(t("TikTok refused to {what}: {message}", what=what, message=message),
+                        t(hint, name=self.name), **kw)
+
+    def _call(self, path: str, payload: dict[str, Any] | None, what: str, *,
+              may_apply: bool = False, _retried: bool = False) -> dict[str, Any]:
+        """POST a JSON call; return its ``data``. Refreshes an invalid token once and retries."""
+        import requests
+
+        headers = {"Authorization": f"Bearer {self._access_token().reveal()}",
+                   "Content-Type": "application/json; charset=UTF-8"}
+        try:
+            resp = self._session().post(f"{self.base_url}{path}", json=payload or {},
+                                        headers=headers, timeout=self.timeout)
+        except requests.RequestException as exc:
+            raise self._network_error(exc, what, may_apply) from None
+        try:
+            body = resp.json()
+        except ValueError:
+            body = None
+        err = body.get("error") if isinstance(body, dict) else None
+        if resp.ok and isinstance(err, dict) and err.get("code") == "ok":
+            return body.get("data") or {}
+        if (not _retried and isinstance(err, dict)
+                and err.get("code") == "access_token_invalid"):
+            self._refresh()
+            return self._call(path, payload, what, may_apply=may_apply, _retried=True)
+        raise self._api_error(resp, body, what)
+
+    def _refresh(self) -> None:
+        """Trade the refresh token for a new pair; store both (the refresh token rotates)."""
+        import requests
+
+        login = t("run `campaignctl channels login {name}`", name=self.name)
+        refresh = self._refresh_token or self.secrets.get(self.account, "refresh_token")
+        if not refresh:
+            raise AuthError(t("the TikTok access token expired and {name} has no refresh "
+                              "token", name=self.name), login, channel=self.name,
+                            platform_code="access_token_invalid")
+        key = self.secrets.require(self.account, "client_key")
+        secret = self.secrets.require(self.account, "client_secret")
+        form = {"client_key": key.reveal(), "client_secret": secret.reveal(),
+                "grant_type": "refresh_token", "refresh_token": refresh.reveal()}
+        try:
+            resp = self._session().post(
+                f"{self.base_url}/v2/oauth/token/", data=form, timeout=self.timeout,
+                headers={"Content-Type": "application/x-www-form-urlencoded"})
+        except requests.RequestException as exc:
+            raise self._network_error(exc, t("refresh the access token"), False) from None
+        try:
+            body = resp.json()
+        except ValueError:
+            body = {}
+        if resp.ok and isinstance(body, dict) and body.get("access_token"):
+            from .credentials import Secret
+
+            self._access = Secret(str(body["access_token"]))
+            new_refresh = str(body.get("refresh_token") or refresh.reveal())
+            self._refresh_token = Secret(new_refresh)
+            if self.secrets.tokens is not None:
+                expires = self.clock() + timedelta(seconds=int(body.get("expires_in") or 0))
+                self.secrets.tokens.put(self.account.name, {
+                    "access_token": body["access_token"], "refresh_token": new_refresh,
+                    "access_token_expires_at": expires.isoformat()})
+            return
+        code = str(body.get("error") or "") if isinstance(body, dict) else ""
+        described = str(body.get("error_description") or "") if isinstance(body, dict) else ""
+        if resp.status_code >= 500:
+            raise TransientError(t("TikTok could not refresh the access token (HTTP {status})",
+                                   status=resp.status_code), t("the publisher retries later"),
+                                 channel=self.name, status=resp.status_code,
+                                 platform_code=code or None)
+        raise AuthError(t("TikTok refused to refresh the access token: {code} {described}",
+                          code=code or resp.status_code, described=described).strip(),
+                        login, channel=self.name, status=resp.status_code,
+                        platform_code=code or None)
+
+    # --- publishing -----------------------------------------------------------------------
+    def _creator_info(self) -> dict[str, Any]:
+        return self._call("/v2/post/publish/creator_info/query/", None,
+                          t("read the creator's info"))
+
+    def _privacy(self, options: dict[str, Any], creator: dict[str, Any]) -> str:
+        allowed = list(creator.get("privacy_level_options") or [])
+        wanted = options.get("privacy_level")
+        if wanted is None:
+            # SELF_ONLY is the one level an unaudited app may use, and the safest default.
+            if PRIVATE in allowed:
+                return PRIVATE
+            raise Rejected(t("no privacy_level is set and this TikTok account does not offer "
+                             "SELF_ONLY"),
+                           t("set options.tiktok.privacy_level to one of: {levels}",
+                             levels=", ".join(allowed)), channel=self.name)
+        if wanted not in allowed:
+            raise Rejected(t("privacy_level {wanted} is not offered by this TikTok account",
+                             wanted=wanted),
+                           t("set options.tiktok.privacy_level to one of: {levels}",
+                             levels=", ".join(allowed)), channel=self.name,
+                           platform_code="privacy_level_option_mismatch")
+        return str(wanted)
+
+    @staticmethod
+    def _mime(media: Media) -> str:
+        return media.mime or _SUFFIX_MIME.get(Path(media.path).suffix.lower(), "")
+
+    def _kind(self, media: Media) -> str:
+        if media.kind:
+            return media.kind
+        mime = self._mime(media)
+        return "gif" if mime == "image/gif" else mime.split("/")[0]
+
+    def publish(self, post: RenderedPost, progress: Progress | None = None) -> Published:
+        """Direct Post one video or up to 35 photos; poll until TikTok has published it."""
+        kinds = [self._kind(m) for m in post.media]
+        videos = [m for m, k in zip(post.media, kinds) if k == "video"]
+        images = [m for m, k in zip(post.media, kinds) if k == "image"]
+        if not post.media:
+            raise Rejected(t("a TikTok post needs a video or photos"),
+                           t("add media to this post, or leave {name} out of its channels",
+                             name=self.name), channel=self.name)
+        if len(videos) + len(images) != len(post.media):
+            raise Rejected(t("TikTok takes videos and JPEG/WebP photos only, not GIFs"),
+                           t("convert the GIF to an MP4 video"), channel=self.name)
+        if videos and (len(videos) > 1 or images):
+            raise Rejected(t("a TikTok post carries one video, or photos, not both"),
+                           t("keep one video, or only photos, for this post"),
+                           channel=self.name)
+        caption = post.parts[0] if post.parts else ""
+        if images:
+            return self._publish_photos(post, caption, images, progress)
+        return self._publish_video(post, caption, videos[0], progress)
+
+    def _post_info(self, options: dict[str, Any], creator: dict[str, Any], privacy: str,
+                   flags: tuple[str, ...]) -> dict[str, Any]:
+        info: dict[str, Any] = {"privacy_level": privacy}
+        for flag in flags:
+            info[flag] = bool(options.get(flag, False))
+        # TikTok's UX rules: what the creator disabled in the app stays disabled.
+        for flag, setting in (("disable_comment", "comment_disabled"),
+                              ("disable_duet", "duet_disabled"),
+                              ("disable_stitch", "stitch_disabled")):
+            if flag in info and creator.get(setting):
+                info[flag] = True
+        return info
+
+    def _publish_video(self, post: RenderedPost, caption: str, video: Media,
+                       progress: Progress | None) -> Published:
+        mime = self._mime(video)
+        if mime not in VIDEO_MIMES:
+            raise Rejected(t("TikTok takes MP4, MOV or WebM videos, not {mime}",
+                             mime=mime or Path(video.path).suffix),
+                           t("convert {file} to MP4", file=Path(video.path).name),
+                           channel=self.name)
+        size = Path(video.path).stat().st_size
+        chunk, count = chunk_plan(size, self.chunk_size)
+        creator = self._creator_info()
+        privacy = self._privacy(post.options, creator)
+        info = self._post_info(post.options, creator, privacy,
+                               ("disable_duet", "disable_comment", "disable_stitch",
+                                "brand_content_toggle", "brand_organic_toggle", "is_aigc"))
+        info["title"] = caption
+        if post.options.get("video_cover_timestamp_ms") is not None:
+            info["video_cover_timestamp_ms"] = int(post.options["video_cover_timestamp_ms"])
+        # A FILE_UPLOAD init that never gets its bytes cannot publish anything, so a lost
+        # answer here is safe to retry (may_apply=False).
+        data = self._call("/v2/post/publish/video/init/",
+                          {"post_info": info,
+                           "source_info": {"source": "FILE_UPLOAD", "video_size": size,
+                                           "chunk_size": chunk, "total_chunk_count": count}},
+                          t("start the video upload"))
+        publish_id = str(data.get("publish_id") or "")
+        upload_url = str(data.get("upload_url") or "")
+        self._upload(video.path, mime, size, chunk, count, upload_url, publish_id, progress)
+        status = self._await(publish_id)
+        return self._published(publish_id, status, creator, privacy, "video")
+
+    def _upload(self, path: Path, mime: str, size: int, chunk: int, count: int,
+                upload_url: str, publish_id: str, progress: Progress | None) -> None:
+        import requests
+
+        with open(path, "rb") as fh:
+            for index in range(count):
+                first = index * chunk
+                last = size - 1 if index == count - 1 else first + chunk - 1
+                fh.seek(first)
+                data = fh.read(last - first + 1)
+                headers = {"Content-Type": mime, "Content-Length": str(len(data)),
+                           "Content-Range": f"bytes {first}-{last}/{size}"}
+                what = t("upload part {n} of {count} of the video", n=index + 1, count=count)
+                try:
+                    resp = self._session().put(upload_url, data=data, headers=headers,
+                                               timeout=self.timeout)
+                except requests.RequestException as exc:
+                    # Only the last part can complete the upload and so publish the post.
+                    err = self._network_error(exc, what, may_apply=index == count - 1)
+                    if isinstance(err, UnknownOutcome):
+                        err.message = t("{message} (publish_id {pid})", message=err.message,
+                                        pid=publish_id)
+                        err.args = (err.message,)
+                    raise err from None
+                if resp.status_code not in (200, 201, 206):
+                    try:
+                        body = resp.json()
+                    except ValueError:
+                        body = None
+                    raise self._api_error(resp, body, what)
+                if progress:
+                    progress(last + 1, size)
+
+    def _publish_photos(self, post: RenderedPost, caption: str, images: list[Media],
+                        progress: Progress | None) -> Published:
+        prefix = str(self.account.options.get("photo_url_prefix") or "")
+        if not prefix:
+            raise Rejected(
+                t("TikTok pulls photos from a verified web address, and {name} has no "
+                  "photo_url_prefix", name=self.name),
+                t("publish the media files on your verified domain and set "
+                  "options.photo_url_prefix for {name} in channels.yaml, e.g. "
+                  "https://media.example.go.id/kampanye/", name=self.name), channel=self.name)
+        for image in images:
+            if self._mime(image) not in PHOTO_MIMES:
+                raise Rejected(t("TikTok photo posts take JPEG or WebP, not {file}",
+                                 file=Path(image.path).name),
+                               t("convert {file} to JPEG", file=Path(image.path).name),
+                               channel=self.name)
+        creator = self._creator_info()
+        privacy = self._privacy(post.options, creator)
+        info = self._post_info(post.options, creator, privacy,
+                               ("disable_comment", "brand_content_toggle",
+                                "brand_organic_toggle"))
+        info["auto_add_music"] = bool(post.options.get("auto_add_music", True))
+        info["title"] = str(post.options.get("title") or "")
+        info["description"] = caption
+        urls = [prefix.rstrip("/") + "/" + quote(Path(m.path).name) for m in images]
+        data = self._call("/v2/post/publish/content/init/",
+                          {"media_type": "PHOTO", "post_mode": "DIRECT_POST", "post_info": info,
+                           "source_info": {"source": "PULL_FROM_URL", "photo_images": urls,
+                                           "photo_cover_index": 0}},
+                          t("start the photo post"), may_apply=True)
+        publish_id = str(data.get("publish_id") or "")
+        if progress:
+            total = sum(Path(m.path).stat().st_size for m in images)
+            progress(total, total)
+        status = self._await(publish_id)
+        published = self._published(publish_id, status, creator, privacy, "photo")
+        published.extra["photo_urls"] = urls
+        return published
+
+    def _await(self, publish_id: str) -> dict[str, Any]:
+        """Poll status/fetch until PUBLISH_COMPLETE (FAILED -> Rejected); bounded."""
+        for attempt in range(self.max_polls):
+            try:
+                data = self._call("/v2/post/publish/status/fetch/", {"publish_id": publish_id},
+                                  t("read the post's status"))
+            except ChannelError as exc:
+                # The post is uploaded: whatever went wrong, it may still get published.
+                raise UnknownOutcome(
+                    t("TikTok accepted the post but its status could not be read ({error}); "
+                      "publish_id {pid}", error=type(exc).__name__, pid=publish_id),
+                    t("campaignctl reconciles before sending again; check the TikTok app if "
+                      "unsure"), channel=self.name, status=exc.status,
+                    platform_code=exc.platform_code) from exc
+            status = data.get("status")
+            if status == "PUBLISH_COMPLETE":
+                return data
+            if status == "FAILED":
+                reason = str(data.get("fail_reason") or "unknown")
+                raise Rejected(t("TikTok could not publish the post: {reason}", reason=reason),
+                               t("fix the media or text as the reason says, then publish "
+                                 "again"), channel=self.name, platform_code=reason)
+            if attempt + 1 < self.max_polls:
+                self.sleep(self.poll_interval)
+        raise UnknownOutcome(
+            t("TikTok is still processing the post after {n} status checks; publish_id {pid}",
+              n=self.max_polls, pid=publish_id),
+            t("campaignctl reconciles before sending again; check the TikTok app if unsure"),
+            channel=self.name)
+
+    def _published(self, publish_id: str, status: dict[str, Any], creator: dict[str, Any],
+                   privacy: str, kind: str) -> Published:
+        ids = [str(i) for i in status.get("publicaly_available_post_id") or []]  # (sic)
+        username = str(creator.get("creator_username") or "")
+        video_id = ids[0] if ids else None
+        url = (f"https://www.tiktok.com/@{username}/video/{video_id}"
+               if video_id and username else None)
+        # TikTok names no id for private posts: the publish_id is all there is.
+        return Published(video_id or publish_id, url, ids or [publish_id],
+                         {"publish_id": publish_id, "video_id": video_id,
+                          "privacy_level": privacy, "username": username, "kind": kind})
+
+    # --- the rest of the interface --------------------------------------------------------
+    def delete(self, published: Published) -> None:
+        """TikTok's API has no delete: always NotSupported, naming where to remove it."""
+        where = published.url or t("the private post (publish_id {pid}) on the account's "
+                                   "profile", pid=published.extra.get("publish_id")
+                                   or published.platform_id)
+        raise NotSupported(
+            t("TikTok's API cannot delete posts; remove it by hand in the TikTok app: {where}",
+              where=where),
+            t("open {where} in the TikTok app signed in as the account, then choose Delete",
+              where=where), channel=self.name)
+
+    @staticmethod
+    def _video_id(published: Published) -> str | None:
+        vid = published.extra.get("video_id") or published.platform_id
+        return str(vid) if vid and str(vid).isdigit() else None
+
+    def metrics(self, published: list[Published]) -> list[Metrics]:
+        """view/like/comment/share per post via video/query; private posts are gaps."""
+        found: dict[str, Metrics] = {}
+        wanted = [vid for p in published if (vid := self._video_id(p))]
+        wanted = list(dict.fromkeys(wanted))
+        batch = self.limits.metrics_batch
+        for start in range(0, len(wanted), batch):
+            chunk = wanted[start:start + batch]
+            try:
+                data = self._call(f"/v2/video/query/?fields={METRIC_FIELDS}",
+                                  {"filters": {"video_ids": chunk}}, t("read video metrics"))
+            except (AuthError, Rejected) as exc:
+                for vid in chunk:
+                    found[vid] = Metrics(vid, gap=t("no permission: {msg}", msg=exc.message))
+                continue
+            for video in data.get("videos") or []:
+                vid = str(video.get("id"))
+                found[vid] = Metrics(vid, {
+                    key.removesuffix("_count"): int(video[key])
+                    for key in ("view_count", "like_count", "comment_count", "share_count")
+                    if isinstance(video.get(key), int)})
+        out = []
+        for p in published:
+            vid = self._video_id(p)
+            if vid is None:
+                out.append(Metrics(p.platform_id, gap=t(
+                    "TikTok gives no video id for private posts, so it has no numbers")))
+            else:
+                out.append(found.get(vid) or Metrics(vid, gap=t(
+                    "TikTok did not return this video (deleted, or not public)")))
+        return out
+
+    def check(self) -> CheckReport:
+        """Read the creator's info: who posts, at which privacy levels, and the audit state."""
+        try:
+            creator = self._creator_info()
+        except ChannelError as exc:
+            return CheckReport(False, f"{self.platform}: {exc.one_line()}",
+                               {"error": type(exc).__name__, "platform_code": exc.platform_code})
+        levels = list(creator.get("privacy_level_options") or [])
+        audited = bool(self.account.options.get("audited", False))
+        try:
+            self._call(f"/v2/video/list/?fields={LIST_FIELDS}", {"max_count": 1},
+                       t("list videos"))
+            can_read = True
+        except (AuthError, Rejected):
+            can_read = False
+        summary = t("{platform}: @{user}, may post as {levels}, max video {secs} s, "
+                    "audited: {audited}, metrics: {metrics}", platform=self.platform,
+                    user=creator.get("creator_username"), levels="|".join(levels),
+                    secs=creator.get("max_video_post_duration_sec"),
+                    audited=t("yes") if audited else t("no (posts forced private)"),
+                    metrics=t("yes") if can_read else t("no (video.list scope missing)"))
+        return CheckReport(True, summary, {
+            "username": creator.get("creator_username"),
+            "nickname": creator.get("creator_nickname"), "privacy_level_options": levels,
+            "max_video_post_duration_sec": creator.get("max_video_post_duration_sec"),
+            "audited": audited, "can_read_metrics": can_read})
+
+    def find_recent(self, post: RenderedPost, since: datetime) -> Published | None:
+        """Look through the account's public videos (newest first) for this caption."""
+        privacy = post.options.get("privacy_level") or PRIVATE
+        if privacy != PUBLIC:
+            raise NotSupported(
+                t("TikTok lists only public videos, so a {privacy} post cannot be looked up",
+                  privacy=privacy),
+                t("check the account's private videos in the TikTok app before publishing "
+                  "again"), channel=self.name)
+        caption = (post.parts[0] if post.parts else "").strip()
+        floor = since.timestamp()
+        cursor: int | None = None
+        username: str | None = None
+        for _page in range(10):
+            body: dict[str, Any] = {"max_count": 20}
+            if cursor:
+                body["cursor"] = cursor
+            data = self._call(f"/v2/video/list/?fields={LIST_FIELDS}", body,
+                              t("list recent videos"))
+            for video in data.get("videos") or []:
+                if int(video.get("create_time") or 0) < int(floor):
+                    return None  # newest first: everything further is older
+                texts = {str(video.get("title") or "").strip(),
+                         str(video.get("video_description") or "").strip()}
+                if caption and caption in texts:
+                    vid = str(video["id"])
+                    if username is None:
+                        username = str(self._creator_info().get("creator_username") or "")
+                    return Published(vid, f"https://www.tiktok.com/@{username}/video/{vid}",
+                                     [vid], {"video_id": vid, "privacy_level": privacy,
+                                             "username": username, "found_by": "video/list"})
+            if not data.get("has_more"):
+                return None
+            cursor = int(data.get("cursor") or 0)
+        return None
