@@ -520,8 +520,7 @@ def _allowed_at(allowed: dict[str, list[str]], parent: tuple[Any, ...]) -> list[
 
 
 def _describe(loc: tuple[Any, ...]) -> str:
-    names = [str(p) for p in loc if p != "[key]"]
-    return ".".join(names) or "the file"
+    return ".".join(str(p) for p in loc if p != "[key]")
 
 
 def _problems_from(exc: ValidationError, file: str, marks: dict[str, Mark],
@@ -543,7 +542,7 @@ def _problems_from(exc: ValidationError, file: str, marks: dict[str, Mark],
         kind = err["type"]
         if kind == "missing" and (loc[:-1], loc[-1]) in typos:
             continue
-        field = prefix + _describe(loc)
+        field = prefix + _describe(loc) if loc else (prefix.rstrip(": ") or t("the file"))
         hint: str | None = None
         code = "invalid"
         if kind == "campaignctl":
@@ -968,5 +967,4 @@ def campaign_json_schema() -> dict[str, Any]:
         "description": "Per-platform fields.",
     }
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
-            "$id": "https://campaignctl.dev/campaign.schema.json",
             **schema, "title": "campaignctl campaign"}

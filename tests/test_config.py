@@ -373,6 +373,8 @@ CAMPAIGN_ERRORS = [
     (HEAD + GOOD_POST + "    priority: urgent\n", 7, "'normal' or 'emergency'", "invalid"),
     (HEAD + GOOD_POST + "    vars: {hotline: 1, hotline: 2}\n", 7, "duplicate key", "duplicate"),
     (HEAD + GOOD_POST + GOOD_POST, 7, "used twice", "duplicate"),
+    (HEAD + "  - launch\n", 4, "posts.0 must be a mapping", "type"),
+    (HEAD + GOOD_POST + "  -\n", 7, "posts.1 must be a mapping", "type"),
     ("campaign: c\nname: !vault x\nposts: []\n", 2, "unsupported YAML tag", "yaml"),
     (HEAD + GOOD_POST + "   bad: indent\n", 7, "YAML syntax error", "yaml"),
     ("campaign: c\nposts: [\n", 3, "YAML syntax error", "yaml"),
