@@ -19,7 +19,7 @@ from campaignctl.errors import (AuthError, Rejected, RateLimited, TransientError
                                 UnknownOutcome)
 from campaignctl.models import Account, Media, Published, RenderedPost
 from campaignctl.sandbox import Sandbox, SandboxSecrets
-from campaignctl.sandbox.x import CREDENTIALS, USER, XEmulator
+from campaignctl.sandbox.x import CREDENTIALS, READ_ONLY_TOKEN, USER, XEmulator
 
 T0 = 1_790_000_000.0  # 2026-09-21, a fixed instant for the emulator's clock
 
@@ -275,6 +275,31 @@ def test_find_recent_rebuilds_a_whole_thread_and_honours_since(xsb, channel, clo
     assert channel.find_recent(post, clock.dt() + timedelta(seconds=30)) is None
 
 
+def test_find_recent_pages_through_a_busy_timeline(xsb, channel, clock):
+    sb, em = xsb
+    post = rendered("The one we lost")
+    channel.publish(post)
+    client = channel._tweepy()
+    for i in range(120):  # newer posts push it onto the second page
+        client.create_tweet(text=f"busy {i}", user_auth=True)
+    found = channel.find_recent(post, clock.dt() - timedelta(minutes=5))
+    assert found is not None and em.tweets[found.platform_id]["text"] == post.parts[0]
+    assert len(requests_to(em, "GET", f"/2/users/{USER['id']}/tweets")) == 2
+
+
+def test_read_only_app_is_an_auth_problem_not_a_content_one(xsb):
+    environ = dict(ENVIRON, X_ACCESS_TOKEN=READ_ONLY_TOKEN[0],
+                   X_ACCESS_TOKEN_SECRET=READ_ONLY_TOKEN[1])
+    ch = make_channel(xsb[0], secrets=SecretSource(environ=environ))
+    report = ch.check()
+    assert not report.ok and "read only" in report.summary
+    assert report.details["access_level"] == "read"
+    with pytest.raises(AuthError) as info:
+        ch.publish(rendered("Cannot write"))
+    assert info.value.status == 403 and info.value.platform_code == "oauth1-permissions"
+    assert "Read and write" in info.value.hint
+
+
 def test_connection_refused_is_transient(xsb):
     import socket
 
@@ -371,6 +396,7 @@ def test_check_names_the_handle_and_auth(xsb, channel):
     assert report.summary == (f"x-ministry: @{USER['username']}, can post "
                               "(OAuth 1.0a user context)")
     assert report.details["user_id"] == USER["id"]
+    assert report.details["access_level"] == "read-write"
 
 
 def test_module_import_stays_sdk_free():

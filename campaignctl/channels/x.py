@@ -33,6 +33,8 @@ from .base import Channel, CheckReport, Limits, Progress
 TWITTER_HOST = "https://api.twitter.com"
 CATEGORY = {"image": "tweet_image", "gif": "tweet_gif", "video": "tweet_video"}
 _URL = re.compile(r"https?://\S+")
+# 403 problem types that mean the credential, not the content, is wrong: a person must act.
+_PERMISSION_PROBLEMS = ("oauth1-permissions", "client-forbidden", "unsupported-authentication")
 
 
 @cache
@@ -45,12 +47,15 @@ def _session_class() -> type:
             super().__init__()
             self.base_url = base_url
             self.timeout = timeout
+            self.last_headers: dict[str, str] = {}  # of the latest answer, for check()
 
         def request(self, method: str, url: str, *args: Any, **kwargs: Any):  # type: ignore[override]
             if url.startswith(TWITTER_HOST):
                 url = self.base_url + url[len(TWITTER_HOST):]
             kwargs.setdefault("timeout", self.timeout)
-            return super().request(method, url, *args, **kwargs)
+            response = super().request(method, url, *args, **kwargs)
+            self.last_headers = dict(response.headers)
+            return response
 
         def __repr__(self) -> str:
             return f"<RewritingSession to {self.base_url}>"
@@ -75,6 +80,7 @@ class XChannel(Channel):
 
     chunk_size: ClassVar[int] = 2 * 1024 * 1024  # users saw HTTP 431 with 5 MiB chunks
     media_wait_seconds: ClassVar[float] = 300.0  # cap on waiting for video processing
+    find_recent_pages: ClassVar[int] = 5  # 100 posts a page since the attempt is plenty
     sleep: Callable[[float], None] = staticmethod(time.sleep)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -195,6 +201,18 @@ class XChannel(Channel):
                 t("it will be retried; check https://api.twitterstat.us if it persists"),
                 channel=self.name, status=exc.response.status_code,
                 platform_code=self._code(exc)) from None
+        except tweepy.Forbidden as exc:
+            if self._code(exc) not in _PERMISSION_PROBLEMS:
+                raise Rejected(
+                    t("X refused to {what}: {reason}", what=what, reason=self._reason(exc)),
+                    t("fix the post and publish again; X will not accept it as it is"),
+                    channel=self.name, status=403, platform_code=self._code(exc)) from None
+            raise AuthError(
+                t("the credentials of {name} may not {what}: {reason}", name=self.name,
+                  what=what, reason=self._reason(exc)),
+                t("give the X app \"Read and write\" permission, regenerate the access token "
+                  "and run `campaignctl channels login {name}`", name=self.name),
+                channel=self.name, status=403, platform_code=self._code(exc)) from None
         except tweepy.HTTPException as exc:
             raise Rejected(
                 t("X refused to {what}: {reason}", what=what, reason=self._reason(exc)),
@@ -487,10 +505,22 @@ class XChannel(Channel):
         me = self._me()
         how = ("OAuth 1.0a user context" if self.auth_mode == "oauth1"
                else "OAuth 2.0 user token")
+        # X reports an OAuth 1.0a token's permission in x-access-level ("read",
+        # "read-write", ...); absent (OAuth 2.0), posting rights show only on the first post.
+        level = {k.lower(): v for k, v in self._http().last_headers.items()}.get(
+            "x-access-level", "")
+        details = {"user_id": str(me.id), "username": me.username, "auth": self.auth_mode,
+                   "access_level": level or None}
+        if level and "write" not in level:
+            return CheckReport(
+                ok=False, details=details,
+                summary=t("{name}: @{handle}, read only: cannot post ({how}); give the app "
+                          "\"Read and write\" permission and regenerate the access token",
+                          name=self.name, handle=me.username, how=how))
         return CheckReport(
-            ok=True, summary=t("{name}: @{handle}, can post ({how})", name=self.name,
-                               handle=me.username, how=how),
-            details={"user_id": str(me.id), "username": me.username, "auth": self.auth_mode})
+            ok=True, details=details,
+            summary=t("{name}: @{handle}, can post ({how})", name=self.name,
+                      handle=me.username, how=how))
 
     def find_recent(self, post: RenderedPost, since: datetime) -> Published | None:
         """Find this post's first part on the account's timeline after ``since``, and the
@@ -500,12 +530,22 @@ class XChannel(Channel):
             return None
         user_id = self._user_id or str(self._me().id)
         start = since.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-        resp = self._call(
-            lambda c: c.get_users_tweets(
-                user_id, start_time=start, max_results=100, user_auth=self._user_auth,
-                tweet_fields=["created_at", "conversation_id", "referenced_tweets"]),
-            t("read recent posts"), applies=False)
-        tweets = sorted(resp.data or [], key=lambda tw: int(tw.id))  # oldest first
+        tweets: list[Any] = []
+        token: str | None = None
+        for _ in range(self.find_recent_pages):
+            params: dict[str, Any] = {"start_time": start, "max_results": 100,
+                                      "user_auth": self._user_auth,
+                                      "tweet_fields": ["created_at", "conversation_id",
+                                                       "referenced_tweets"]}
+            if token:
+                params["pagination_token"] = token
+            resp = self._call(lambda c: c.get_users_tweets(user_id, **params),
+                              t("read recent posts"), applies=False)
+            tweets.extend(resp.data or [])
+            token = (resp.meta or {}).get("next_token")
+            if not token:
+                break
+        tweets.sort(key=lambda tw: int(tw.id))  # oldest first
         want = [_comparable(p) for p in parts]
         first = next((tw for tw in tweets if _comparable(tw.text) == want[0]), None)
         if first is None:

@@ -40,6 +40,11 @@ CREDENTIALS: dict[str, str] = {
     "refresh_token": "sandbox-x-refresh-token",
 }
 
+# An OAuth 1.0a token of an app set to "Read only": reads work, writes get X's 403.
+READ_ONLY_TOKEN = ("sandbox-x-readonly-access-token", "sandbox-x-readonly-access-token-secret")
+OAUTH1_TOKENS = {CREDENTIALS["access_token"]: (CREDENTIALS["access_token_secret"], "read-write"),
+                 READ_ONLY_TOKEN[0]: (READ_ONLY_TOKEN[1], "read")}
+
 USER = {"id": "1500000000000000001", "username": "sandbox_ministry",
         "name": "Sandbox Ministry of Health"}
 
@@ -145,9 +150,19 @@ class XEmulator(Emulator):
         """Route one request; everything but the token endpoint needs user auth."""
         if req.path == "/2/oauth2/token" and req.method == "POST":
             return self._token(req)
-        if not self._authorized(req):
+        access = self._access_level(req)
+        if access is None:
             return self._with_rate(_problem(401, "Unauthorized", "Unauthorized"))
-        return self._with_rate(self._route(req))
+        if access == "read" and req.method in ("POST", "PUT", "DELETE"):
+            resp = _problem(403, "Forbidden", "Your client app is not configured with the "
+                            "appropriate oauth1 app permissions for this endpoint.",
+                            "https://api.twitter.com/2/problems/oauth1-permissions")
+        else:
+            resp = self._route(req)
+        if req.headers.get("authorization", "").startswith("OAuth "):
+            # Documented for OAuth 1.0a calls since 2011 (v1.1); assumed for v2 as well.
+            resp.headers["x-access-level"] = access
+        return self._with_rate(resp)
 
     def _route(self, req: Request) -> Response:
         parts = [p for p in req.path.split("/") if p]
@@ -177,28 +192,29 @@ class XEmulator(Emulator):
         return _problem(404, "Not Found", f"no route for {m} {req.path}")
 
     # --- auth --------------------------------------------------------------------------
-    def _authorized(self, req: Request) -> bool:
+    def _access_level(self, req: Request) -> str | None:
+        """"read-write" or "read" for a valid credential; None answers 401."""
         header = req.headers.get("authorization", "")
         if header.startswith("OAuth "):
-            return self._oauth1_valid(req, header)
+            return self._oauth1_level(req, header)
         token = req.bearer()
         if token is None or token not in self.access_tokens:
-            return False
+            return None
         expires = self.access_tokens[token]
-        return expires is None or self.clock() < expires
+        return "read-write" if expires is None or self.clock() < expires else None
 
-    def _oauth1_valid(self, req: Request, header: str) -> bool:
+    def _oauth1_level(self, req: Request, header: str) -> str | None:
         """Recompute the HMAC-SHA1 signature over the URL the client signed."""
         from oauthlib.oauth1.rfc5849 import signature, utils
 
         try:
             given = {k: utils.unescape(v) for k, v in utils.parse_authorization_header(header)}
         except ValueError:
-            return False
-        if given.get("oauth_consumer_key") != CREDENTIALS["consumer_key"] \
-                or given.get("oauth_token") != CREDENTIALS["access_token"] \
+            return None
+        token_secret, level = OAUTH1_TOKENS.get(given.get("oauth_token", ""), ("", None))
+        if given.get("oauth_consumer_key") != CREDENTIALS["consumer_key"] or level is None \
                 or given.get("oauth_signature_method") != "HMAC-SHA1":
-            return False
+            return None
         body = None
         if req.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
             body = req.body.decode("utf-8", "replace")
@@ -209,9 +225,9 @@ class XEmulator(Emulator):
             req.method, signature.base_string_uri(req.url),
             signature.normalize_parameters(params))
         keys = SimpleNamespace(client_secret=CREDENTIALS["consumer_secret"],
-                               resource_owner_secret=CREDENTIALS["access_token_secret"])
+                               resource_owner_secret=token_secret)
         expected = signature.sign_hmac_sha1_with_client(base, keys)
-        return hmac.compare_digest(expected, given.get("oauth_signature", ""))
+        return level if hmac.compare_digest(expected, given.get("oauth_signature", "")) else None
 
     def _token(self, req: Request) -> Response:
         """POST /2/oauth2/token with grant_type=refresh_token: rotate both tokens."""
@@ -421,11 +437,20 @@ class XEmulator(Emulator):
             tweets = [t for t in tweets if t["created"] >= start]
         if since_id:
             tweets = [t for t in tweets if int(t["id"]) > int(since_id)]
+        token = req.arg("pagination_token")
+        if token:  # our tokens are the id to continue below, in hex; X's are opaque
+            try:
+                below = int(token, 16)
+            except ValueError:
+                return _invalid("pagination_token is not valid.", "pagination_token")
+            tweets = [t for t in tweets if int(t["id"]) < below]
         page = tweets[:max_results]
         fields = self._fields(req)
         meta: dict[str, Any] = {"result_count": len(page)}
         if page:
             meta.update(newest_id=page[0]["id"], oldest_id=page[-1]["id"])
+        if len(tweets) > max_results:
+            meta["next_token"] = format(int(page[-1]["id"]), "x")
         body: dict[str, Any] = {"meta": meta}
         if page:
             body["data"] = [self._render(t, fields) for t in page]
