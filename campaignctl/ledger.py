@@ -16,6 +16,7 @@ an advisory lock on PostgreSQL), so two processes opening a fresh ledger at once
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import socket
@@ -251,6 +252,22 @@ class Claim:
     started_at: datetime
 
 
+def _guarded(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn a database failure into a LedgerError the CLI can show in one line."""
+    @functools.wraps(method)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(*args, **kwargs)
+        except SQLAlchemyError as exc:
+            first = (str(exc).splitlines() or [type(exc).__name__])[0]
+            raise LedgerError(
+                t("the ledger database failed: {error}", error=first[:300]),
+                t("check that the database is reachable and not full, then run the command "
+                  "again; nothing is sent twice"),
+            ) from exc
+    return wrapper
+
+
 def owner_id() -> str:
     """host:pid of this process, stored with a claim so a crash can be told from a slow run."""
     return f"{socket.gethostname()}:{os.getpid()}"
@@ -317,7 +334,7 @@ class Ledger:
                 engine = cls._sqlite_engine(parsed, pool_size)
             else:
                 engine = create_engine(parsed, pool_size=pool_size, max_overflow=pool_size,
-                                       pool_pre_ping=True)
+                                       pool_recycle=1800)
             ledger = cls(engine, lease=lease)
             ledger.migrate()
         except LedgerError:
@@ -729,3 +746,12 @@ class Ledger:
             return [RetractionRecord(r.id, r.key, r.campaign, r.post, r.channel, r.platform_id,
                                      r.url, r.requested_at, r.finished_at, r.outcome, r.message)
                     for r in conn.execute(q)]
+
+
+# Every public method that touches the database raises LedgerError, never a driver error
+# (open and migrate say "cannot open the ledger" themselves).
+_UNGUARDED = ("is_retracted", "open", "migrate")
+for _name, _fn in list(vars(Ledger).items()):
+    if not _name.startswith("_") and callable(_fn) and _name not in _UNGUARDED:
+        setattr(Ledger, _name, _guarded(_fn))
+del _name, _fn

@@ -34,6 +34,7 @@ from .errors import (
     AuthError,
     CampaignctlError,
     ChannelError,
+    LedgerError,
     NotSupported,
     RateLimited,
     TransientError,
@@ -46,7 +47,6 @@ from .ledger import (
     PUBLISHED,
     RETRACTED,
     SENDING,
-    SKIPPED,
     UNKNOWN,
     Claim,
     Ledger,
@@ -239,13 +239,14 @@ class Publisher:
                 self._channels[name] = self.channel_for(name)
             return self._channels[name]
 
-    def _throttle(self, name: str, channel: Channel) -> _Throttle | None:
-        if not self.rate_limits:
-            return None
+    def _throttle(self, name: str, channel: Channel) -> _Throttle:
         with self._lock:
             if name not in self._throttles:
                 lim = channel.limits
-                self._throttles[name] = _Throttle(lim.requests_per_window, lim.window_seconds,
+                # Without declared limits (rate_limits=False, e.g. the sandbox benchmark) the
+                # throttle still holds lanes back until a platform's retry_at.
+                per_window = lim.requests_per_window if self.rate_limits else 1 << 30
+                self._throttles[name] = _Throttle(per_window, lim.window_seconds,
                                                   self.clock, self.sleep)
             return self._throttles[name]
 
@@ -255,11 +256,12 @@ class Publisher:
         except Exception:  # the task itself reports why the channel cannot be opened
             return 1
 
-    def _run(self, tasks: list[tuple[str, Callable[[], EntryResult]]]) -> list[EntryResult]:
+    def _run(self, tasks: list[tuple[PlanEntry, Callable[[], EntryResult]]]) -> list[EntryResult]:
         """Run tasks with per-channel lanes on one bounded pool; results in task order."""
-        queues: dict[str, deque[tuple[int, Callable[[], EntryResult]]]] = defaultdict(deque)
-        for i, (channel, fn) in enumerate(tasks):
-            queues[channel].append((i, fn))
+        queues: dict[str, deque[tuple[int, PlanEntry, Callable[[], EntryResult]]]]
+        queues = defaultdict(deque)
+        for i, (entry, fn) in enumerate(tasks):
+            queues[entry.channel].append((i, entry, fn))
         lanes: dict[str, int] = {ch: min(len(q), self._lanes(ch)) for ch, q in queues.items()}
         order: list[str] = []
         for round_ in range(max(lanes.values(), default=0)):  # interleave channels
@@ -269,10 +271,15 @@ class Publisher:
         def lane(queue: deque) -> None:
             while True:
                 try:
-                    i, fn = queue.popleft()
+                    i, entry, fn = queue.popleft()
                 except IndexError:
                     return
-                results[i] = fn()
+                try:
+                    results[i] = fn()
+                except Exception as exc:  # a bug in one task must not strand its lane's queue
+                    results[i] = self._result(entry, O_FAILED, t(
+                        "internal error: {error}; run `campaignctl status` and report this",
+                        error=f"{type(exc).__name__}: {exc}"[:300]))
 
         with ThreadPoolExecutor(max_workers=self.concurrency,
                                 thread_name_prefix="publish") as pool:
@@ -326,7 +333,7 @@ class Publisher:
         skipped = set(self.ledger.skip(to_skip, now))
         self.ledger.ensure(to_send, now)
         rows = self.ledger.rows([e.key for e in due])
-        ordered: list[tuple[str, Callable[[], EntryResult]]] = []
+        ordered: list[tuple[PlanEntry, Callable[[], EntryResult]]] = []
         immediate: dict[str, EntryResult] = {}
         for e, reason in to_skip:
             row = rows.get(e.key)
@@ -334,15 +341,15 @@ class Publisher:
                 immediate[e.key] = self._result(e, O_SKIPPED, reason, row)
             elif row and (row.state == UNKNOWN or self.ledger.is_stale(row, now)):
                 # A crash left it open; find it, but a skipped or missed post is never sent.
-                ordered.append((e.channel, _bind(self._resolve, e, row, reason)))
+                ordered.append((e, _bind(self._resolve, e, row, reason)))
             else:
                 immediate[e.key] = self._existing(e, row)
         for e in to_send:
             row = rows.get(e.key)
             if row is None or row.state == PENDING or (row.state == FAILED and row.retryable):
-                ordered.append((e.channel, _bind(self._send, e)))
+                ordered.append((e, _bind(self._send, e)))
             elif row.state == UNKNOWN or self.ledger.is_stale(row, now):
-                ordered.append((e.channel, _bind(self._resolve, e, row, None)))
+                ordered.append((e, _bind(self._resolve, e, row, None)))
             else:
                 immediate[e.key] = self._existing(e, row)
         ran = {r.key: r for r in self._run(ordered)}
@@ -409,8 +416,7 @@ class Publisher:
                 self.ledger.record_failed(claim, "AuthError", dead, retryable=True,
                                           now=self.clock())
                 return self._result(entry, O_FAILED, dead)
-            if throttle:
-                throttle.acquire()
+            throttle.acquire()
             if self.hooks:
                 self.hooks.before_send(entry)
             try:
@@ -432,7 +438,7 @@ class Publisher:
                 self.ledger.record_unknown(claim, reason, now=self.clock())
                 return self._result(entry, O_UNKNOWN, reason)
             except (TransientError, RateLimited) as exc:
-                if isinstance(exc, RateLimited) and exc.retry_at and throttle:
+                if isinstance(exc, RateLimited) and exc.retry_at:
                     throttle.hold_until(exc.retry_at)
                 delay = self._backoff(attempt, exc)
                 if attempt < self.max_attempts and self._can_wait(delay):
@@ -463,7 +469,15 @@ class Publisher:
                 return self._result(entry, O_UNKNOWN, reason)
             if self.hooks:
                 self.hooks.after_send(entry, published)
-            self.ledger.record_published(claim, published, now=self.clock())
+            try:
+                self.ledger.record_published(claim, published, now=self.clock())
+            except LedgerError as exc:
+                # The post is out; the row stays 'sending' under our claim, so the next run
+                # finds it on the platform instead of sending it again.
+                return self._result(entry, O_UNKNOWN, t(
+                    "published as {url} but the ledger could not record it: {error}; the next "
+                    "run will reconcile it", url=published.url or published.platform_id,
+                    error=exc.message), published=published)
             return self._result(entry, O_PUBLISHED, published=published)
 
     def _can_wait(self, delay: float) -> bool:
@@ -484,7 +498,7 @@ class Publisher:
     def _resolve(self, entry: PlanEntry | None, row: OccurrenceStatus,
                  no_send_reason: str | None) -> EntryResult:
         """Settle an unknown (or crash-orphaned) row: find it first, send only if absent."""
-        stub = entry or PlanEntry(row.campaign, row.post, row.channel, row.platform, row.at)
+        stub = entry or _stub(row)
         try:
             claim = self.ledger.take_over(row, now=self.clock())
             if claim is None:
@@ -528,7 +542,7 @@ class Publisher:
         now = now or self.clock()
         self._deadline_at = self.clock() + self.deadline
         markers = self.ledger.retraction_markers()
-        tasks: list[tuple[str, Callable[[], EntryResult]]] = []
+        tasks: list[tuple[PlanEntry, Callable[[], EntryResult]]] = []
         for row in self.ledger.unresolved(now):
             reason = None
             if Ledger.is_retracted(markers, row.campaign, row.post, row.channel):
@@ -536,7 +550,7 @@ class Publisher:
             elif row.at < now - self.catch_up:
                 reason = t("missed: due at {at} (more than {window} ago)",
                            at=row.at.isoformat(), window=_human(self.catch_up))
-            tasks.append((row.channel, _bind(self._resolve, None, row, reason)))
+            tasks.append((_stub(row), _bind(self._resolve, None, row, reason)))
         return RunSummary(self._run(tasks))
 
     # --- retract ------------------------------------------------------------------------------
@@ -547,15 +561,16 @@ class Publisher:
         reason = t("retracted")
         self.ledger.mark_retracted(campaign, post, channel, now)
         skipped = self.ledger.skip_matching(campaign, post, channel, reason, now)
-        future = [(e, reason) for e in entries if e.campaign == campaign
-                  and (post is None or e.post == post) and (channel is None or e.channel == channel)]
+        future = [(e, reason) for e in entries
+                  if e.campaign == campaign and (post is None or e.post == post)
+                  and (channel is None or e.channel == channel)]
         skipped += len(self.ledger.skip(future, now)) if future else 0
         summary = RetractSummary(skipped_pending=skipped)
-        tasks: list[tuple[str, Callable[[], EntryResult]]] = []
+        tasks: list[tuple[PlanEntry, Callable[[], EntryResult]]] = []
         items: list[RetractItem] = []
         for row in self.ledger.status(campaign, post=post, channel=channel):
             if row.state == PUBLISHED:
-                tasks.append((row.channel, _bind(self._delete, row, items)))
+                tasks.append((_stub(row), _bind(self._delete, row, items)))
             elif row.state in (SENDING, UNKNOWN):
                 items.append(RetractItem(row.key, row.channel, row.platform, row.url, "in-flight",
                                          t("outcome not known yet; run `campaignctl reconcile` "
@@ -597,8 +612,11 @@ class Publisher:
         item = RetractItem(row.key, row.channel, row.platform, row.url, outcome, message)
         with self._lock:
             items.append(item)
-        stub = PlanEntry(row.campaign, row.post, row.channel, row.platform, row.at)
-        return self._result(stub, outcome, message, row)
+        return self._result(_stub(row), outcome, message, row)
+
+
+def _stub(row: OccurrenceStatus) -> PlanEntry:
+    return PlanEntry(row.campaign, row.post, row.channel, row.platform, row.at)
 
 
 def _bind(fn: Callable[..., EntryResult], *args: Any) -> Callable[[], EntryResult]:

@@ -227,8 +227,8 @@ def main(argv: list[str] | None = None) -> int:
 
     def channel_for(name: str) -> Channel:
         if args.platform == "fake":
-            return FakeChannel(fake_account(name), None, base_url=f"{args.sandbox}/fake",  # type: ignore[arg-type]
-                               timeout=5.0)
+            return FakeChannel(fake_account(name), None,  # type: ignore[arg-type]
+                               base_url=f"{args.sandbox}/fake", timeout=5.0)
         return open_channel(Account(name=name, platform=args.platform), SandboxSecrets(),
                             sandbox_url=args.sandbox)
 
