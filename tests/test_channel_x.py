@@ -267,6 +267,25 @@ def test_dropped_connection_after_apply_is_unknown_then_found(xsb, channel, cloc
     assert channel.find_recent(rendered("Never posted"), since) is None
 
 
+def test_read_timeout_on_create_is_unknown_but_on_reads_transient(xsb, clock):
+    import time
+
+    sb, em = xsb
+    ch = make_channel(sb)
+    ch.timeout = 0.2
+    sb.configure("x", latency_ms=600)
+    with pytest.raises(TransientError):
+        ch.metrics([Published("1860000000000000001")])
+    with pytest.raises(UnknownOutcome):
+        ch.publish(rendered("Slow network"))
+    deadline = time.monotonic() + 5
+    while not em.tweets and time.monotonic() < deadline:  # the server applies it late
+        time.sleep(0.05)
+    sb.configure("x", latency_ms=0)
+    found = ch.find_recent(rendered("Slow network"), clock.dt() - timedelta(minutes=1))
+    assert found is not None and found.platform_id in em.tweets
+
+
 def test_find_recent_rebuilds_a_whole_thread_and_honours_since(xsb, channel, clock):
     post = rendered("Thread start", "Thread end")
     pub = channel.publish(post)

@@ -49,7 +49,8 @@ def _session_class() -> type:
             self.timeout = timeout
             self.last_headers: dict[str, str] = {}  # of the latest answer, for check()
 
-        def request(self, method: str, url: str, *args: Any, **kwargs: Any):  # type: ignore[override]
+        def request(  # type: ignore[override]
+                self, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
             if url.startswith(TWITTER_HOST):
                 url = self.base_url + url[len(TWITTER_HOST):]
             kwargs.setdefault("timeout", self.timeout)
@@ -219,14 +220,16 @@ class XChannel(Channel):
                 t("fix the post and publish again; X will not accept it as it is"),
                 channel=self.name, status=exc.response.status_code,
                 platform_code=self._code(exc)) from None
-        except (requests.ConnectionError, requests.Timeout) as exc:
+        except requests.RequestException as exc:  # dropped, timed out, unreadable answer
             raise self._network(exc, what, applies) from None
 
     def _network(self, exc: Exception, what: str, applies: bool) -> ChannelError:
         import requests
         from urllib3.exceptions import NewConnectionError
 
-        never_sent = isinstance(exc, requests.ConnectTimeout) or any(
+        never_sent = isinstance(exc, (requests.ConnectTimeout, requests.exceptions.SSLError,
+                                      requests.exceptions.ProxyError,
+                                      requests.exceptions.InvalidURL)) or any(
             isinstance(a, NewConnectionError) or isinstance(getattr(a, "reason", None),
                                                             NewConnectionError)
             for a in (exc, *exc.args))
@@ -234,7 +237,7 @@ class XChannel(Channel):
             return UnknownOutcome(
                 t("the connection to X dropped after the request to {what} was sent; "
                   "it may have been applied", what=what),
-                t("reconcile before retrying: `campaignctl status` shows it as unknown"),
+                t("check the account before posting it again; the next publish reconciles it"),
                 channel=self.name, platform_code="connection-lost")
         return TransientError(
             t("could not reach X to {what} ({kind})", what=what, kind=type(exc).__name__),
