@@ -199,7 +199,7 @@ def test_photos_are_pulled_from_the_verified_prefix(channel, emu, tmp_path):
 
 @pytest.mark.parametrize("media,options,needle", [
     ([], {}, "needs a video or photos"),
-    ("gif", {}, "not GIFs"),
+    ("gif", {}, "not a.gif (gif)"),
     ("png", {}, "JPEG or WebP"),
     ("both", {}, "not both"),
     ("photos-no-prefix", {}, "photo_url_prefix"),
@@ -494,6 +494,40 @@ def test_check_says_what_the_account_may_do(channel, sb):
         "FOLLOWER_OF_CREATOR|SELF_ONLY, max video 600 s, audited: no (posts forced private), "
         "metrics: yes")
     assert report.details["username"] == "dinkes.sandbox"
+
+
+def test_check_without_video_list_scope_says_metrics_are_unavailable(channel, sb):
+    sb.configure("tiktok", scopes=["user.info.basic", "video.publish"])
+    report = channel.check()
+    assert report.ok and report.summary.endswith("metrics: no (video.list scope missing)")
+    [m] = channel.metrics([Published("7319000000000000001")])
+    assert m.gap.startswith("no permission") and "video.list" in m.gap
+
+
+def test_daily_cap_is_rate_limited_for_a_day(channel, sb, tmp_path):
+    sb.configure("tiktok", daily_post_cap=1)
+    channel.publish(post([video(tmp_path)]))
+    with pytest.raises(RateLimited) as info:
+        channel.publish(post([video(tmp_path)]))
+    assert info.value.platform_code == "spam_risk_too_many_posts"
+    assert info.value.retry_at == _CLOCK.aware() + timedelta(hours=24)
+
+
+def test_concurrent_refreshes_spend_the_rotating_token_once(channel, emu):
+    stale = channel._access_token()
+    channel._refresh(stale=stale)
+    channel._refresh(stale=stale)  # a second thread that saw the same refusal
+    assert [r["path"] for r in emu.requests] == ["/v2/oauth/token/"]
+
+
+def test_refused_connection_counts_as_never_sent():
+    from campaignctl.channels.tiktok import _never_sent
+
+    with Sandbox(port=0, emulators={"tiktok": TikTokEmulator(_CLOCK)}) as gone:
+        url = gone.base_url("tiktok")
+    with pytest.raises(requests.ConnectionError) as info:
+        requests.post(url + "/v2/post/publish/content/init/", timeout=2)
+    assert _never_sent(info.value)
 
 
 def test_check_reports_an_audited_app(sb):

@@ -17,6 +17,7 @@ Account options (channels.yaml, ``options:``):
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
@@ -124,6 +125,8 @@ class TikTokChannel(Channel):
         self._session_obj: Any = None
         self._access: Secret | None = None
         self._refresh_token: Secret | None = None
+        # Refresh tokens rotate: two threads refreshing at once would spend the same one.
+        self._refresh_lock = threading.Lock()
 
     # --- HTTP plumbing --------------------------------------------------------------------
     def _session(self) -> Any:
@@ -139,13 +142,16 @@ class TikTokChannel(Channel):
             self._access = self.secrets.require(self.account, "access_token")
         return self._access
 
-    def _network_error(self, exc: BaseException, what: str, may_apply: bool) -> ChannelError:
+    def _network_error(self, exc: BaseException, what: str, may_apply: bool,
+                       publish_id: str | None = None) -> ChannelError:
         # The exception text can hold URLs with upload tokens: only its type is shown.
         reason = type(exc).__name__
         if may_apply and not _never_sent(exc):
-            return UnknownOutcome(
-                t("TikTok did not answer after the request to {what} was sent ({reason}); "
-                  "it may have been applied", what=what, reason=reason),
+            message = t("TikTok did not answer after the request to {what} was sent "
+                        "({reason}); it may have been applied", what=what, reason=reason)
+            if publish_id:
+                message = t("{message} (publish_id {pid})", message=message, pid=publish_id)
+            return UnknownOutcome(message,
                 t("campaignctl reconciles before sending again; check the TikTok app if "
                   "unsure"), channel=self.name)
         return TransientError(
@@ -210,7 +216,8 @@ class TikTokChannel(Channel):
         """POST a JSON call; return its ``data``. Refreshes an invalid token once and retries."""
         import requests
 
-        headers = {"Authorization": f"Bearer {self._access_token().reveal()}",
+        token = self._access_token()
+        headers = {"Authorization": f"Bearer {token.reveal()}",
                    "Content-Type": "application/json; charset=UTF-8"}
         try:
             resp = self._session().post(f"{self.base_url}{path}", json=payload or {},
@@ -226,12 +233,22 @@ class TikTokChannel(Channel):
             return body.get("data") or {}
         if (not _retried and isinstance(err, dict)
                 and err.get("code") == "access_token_invalid"):
-            self._refresh()
+            self._refresh(stale=token)
             return self._call(path, payload, what, may_apply=may_apply, _retried=True)
         raise self._api_error(resp, body, what)
 
-    def _refresh(self) -> None:
-        """Trade the refresh token for a new pair; store both (the refresh token rotates)."""
+    def _refresh(self, stale: Secret | None = None) -> None:
+        """Trade the refresh token for a new pair; store both (the refresh token rotates).
+
+        ``stale`` is the access token TikTok refused; if another thread has replaced it
+        meanwhile, there is nothing to do.
+        """
+        with self._refresh_lock:
+            if stale is not None and self._access is not None and self._access != stale:
+                return
+            self._refresh_locked()
+
+    def _refresh_locked(self) -> None:
         import requests
 
         login = t("run `campaignctl channels login {name}`", name=self.name)
@@ -321,9 +338,15 @@ class TikTokChannel(Channel):
             raise Rejected(t("a TikTok post needs a video or photos"),
                            t("add media to this post, or leave {name} out of its channels",
                              name=self.name), channel=self.name)
-        if len(videos) + len(images) != len(post.media):
-            raise Rejected(t("TikTok takes videos and JPEG/WebP photos only, not GIFs"),
-                           t("convert the GIF to an MP4 video"), channel=self.name)
+        for media, kind in zip(post.media, kinds):
+            if kind not in ("video", "image"):
+                raise Rejected(t("TikTok takes one video or JPEG/WebP photos, not {file} "
+                                 "({kind})", file=Path(media.path).name, kind=kind or "?"),
+                               t("convert it to an MP4 video or a JPEG photo"),
+                               channel=self.name)
+            if not Path(media.path).is_file():
+                raise Rejected(t("media file {path} does not exist", path=media.path),
+                               t("check the media path in the campaign"), channel=self.name)
         if videos and (len(videos) > 1 or images):
             raise Rejected(t("a TikTok post carries one video, or photos, not both"),
                            t("keep one video, or only photos, for this post"),
@@ -395,12 +418,8 @@ class TikTokChannel(Channel):
                                                timeout=self.timeout)
                 except requests.RequestException as exc:
                     # Only the last part can complete the upload and so publish the post.
-                    err = self._network_error(exc, what, may_apply=index == count - 1)
-                    if isinstance(err, UnknownOutcome):
-                        err.message = t("{message} (publish_id {pid})", message=err.message,
-                                        pid=publish_id)
-                        err.args = (err.message,)
-                    raise err from None
+                    raise self._network_error(exc, what, index == count - 1,
+                                              publish_id) from None
                 if resp.status_code not in (200, 201, 206):
                     try:
                         body = resp.json()

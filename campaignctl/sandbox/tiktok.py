@@ -28,7 +28,10 @@ appear in ``/v2/video/list/`` (the list endpoint returns public posts only).
 Extra settings (``sandbox.configure("tiktok", ...)`` or POST /_sandbox/config/tiktok):
 ``unaudited`` (bool), ``verified_url_prefix`` (str), ``privacy_level_options`` (list),
 ``polls_to_complete`` (int), ``processing_seconds`` (float), ``fail_reason`` (str: the next
-post ends FAILED with it), ``rotate_refresh_tokens`` (bool), ``endpoint_limits`` (bool).
+post ends FAILED with it), ``rotate_refresh_tokens`` (bool), ``endpoint_limits`` (bool),
+``scopes`` (list: the scopes the tokens carry; a missing one gives ``scope_not_authorized``),
+``daily_post_cap`` (int or None: inits allowed per rolling day before
+``spam_risk_too_many_posts``; off by default, third-party sources say about 15 ⚠️).
 
 Metrics grow with the emulator's clock, deterministically. For a video created at ``c`` with
 ``h = int(sha256(id)[:8], 16)`` and ``age = max(0, clock() - c)`` seconds::
@@ -70,6 +73,9 @@ ENDPOINT_LIMITS = {
     "/v2/video/query/": 600,
     "/v2/video/list/": 600,
 }
+SCOPES = ("user.info.basic", "video.publish", "video.upload", "video.list")
+_SCOPE_OF = {"/v2/video/query/": "video.list", "/v2/video/list/": "video.list"}
+_INITS = ("/v2/post/publish/video/init/", "/v2/post/publish/content/init/")
 # Init errors TikTok answers with 403 (policy), as remembered from the doc table (⚠️).
 _STATUS = {"ok": 200, "access_token_invalid": 401, "scope_not_authorized": 401,
            "scope_permission_missed": 400, "invalid_params": 400, "invalid_file_upload": 400,
@@ -129,6 +135,9 @@ class TikTokEmulator(Emulator):
         self.rotate_refresh_tokens = True
         self.endpoint_limits = True
         self.max_video_post_duration_sec = 600
+        self.scopes = list(SCOPES)
+        self.daily_post_cap: int | None = None
+        self._inits: list[float] = []
         # token -> expiry (None: the fixture token, valid for the emulator's life)
         self.access_tokens: dict[str, float | None] = {CREDENTIALS["access_token"]: None}
         self.refresh_tokens: dict[str, float | None] = {CREDENTIALS["refresh_token"]: None}
@@ -146,7 +155,7 @@ class TikTokEmulator(Emulator):
             for key in ("unaudited", "verified_url_prefix", "privacy_level_options",
                         "polls_to_complete", "processing_seconds", "fail_reason",
                         "rotate_refresh_tokens", "endpoint_limits",
-                        "max_video_post_duration_sec"):
+                        "max_video_post_duration_sec", "scopes", "daily_post_cap"):
                 if key in body:
                     setattr(self, key, body.pop(key))
         super().configure(body)
@@ -216,9 +225,20 @@ class TikTokEmulator(Emulator):
                 expiry is not None and expiry <= self.clock()):
             return self._fail("access_token_invalid",
                               "The access token is invalid or not found in the request.")
+        scope = _SCOPE_OF.get(req.path, "video.publish")
+        if scope not in self.scopes:
+            return self._fail("scope_not_authorized",
+                              f"The user did not authorize the scope {scope}.")
         if self.endpoint_limits and self._over_limit(token, req.path):
             return self._fail("rate_limit_exceeded",
                               "The API rate limit was exceeded. Please try again later.")
+        if req.path in _INITS and self.daily_post_cap is not None:
+            now = self.clock()
+            self._inits = [t for t in self._inits if t > now - 86400]
+            if len(self._inits) >= self.daily_post_cap:
+                return self._fail("spam_risk_too_many_posts",
+                                  "The user has reached the daily post cap.")
+            self._inits.append(now)
         if req.path != "/v2/post/publish/creator_info/query/" and not req.headers.get(
                 "content-type", "").startswith("application/json"):
             return self._fail("invalid_params", "Content-Type must be application/json.")
@@ -265,7 +285,7 @@ class TikTokEmulator(Emulator):
         return Response(200, {"access_token": access, "expires_in": TOKEN_TTL,
                               "refresh_token": refresh, "refresh_expires_in": REFRESH_TTL,
                               "open_id": "sandbox-open-id-0001",
-                              "scope": "user.info.basic,video.publish,video.upload,video.list",
+                              "scope": ",".join(self.scopes),
                               "token_type": "Bearer"})
 
     # --- Content Posting ------------------------------------------------------------------
