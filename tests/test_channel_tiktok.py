@@ -158,6 +158,8 @@ def test_privacy_defaults_to_self_only_and_the_publish_id_stands_in(channel, emu
     assert result.platform_id == pid and result.url is None and result.ids == [pid]
     [m] = channel.metrics([result])
     assert m.gap and "private" in m.gap and m.values == {}
+    [stored] = emu.posts()
+    assert stored["id"] == pid and stored["video_id"] and stored["url"] is None
 
 
 def test_large_video_goes_in_chunks_with_progress(channel, emu, tmp_path):

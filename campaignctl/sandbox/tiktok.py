@@ -541,14 +541,18 @@ class TikTokEmulator(Emulator):
         for pub in self.publishes.values():
             video = self.videos.get(pub.video_id or "")
             info = pub.post_info
+            public = info.get("privacy_level") == "PUBLIC_TO_EVERYONE"
             text = info.get("title", "") if pub.kind == "video" else (
                 (info.get("title", "") + "\n" + info.get("description", "")).strip())
             out.append({
-                "id": pub.video_id, "publish_id": pub.publish_id, "kind": pub.kind,
+                # Private posts get no video id from TikTok; the adapter keeps the publish_id.
+                "id": pub.video_id if pub.video_id and public else pub.publish_id,
+                "video_id": pub.video_id,
+                "publish_id": pub.publish_id, "kind": pub.kind,
                 "text": text, "status": pub.status, "fail_reason": pub.fail_reason or None,
                 "privacy_level": info.get("privacy_level"),
                 "url": (f"https://www.tiktok.com/@{self.username}/video/{pub.video_id}"
-                        if pub.video_id else None),
+                        if pub.video_id and public else None),
                 "created_at": video["created"] if video else pub.created,
                 "media": video["media"] if video else (
                     [{"type": "video", "size": pub.video_size, "alt": None}]
