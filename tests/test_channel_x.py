@@ -196,6 +196,7 @@ def test_duplicate_content_is_rejected_with_x_reason(xsb, channel):
     exc = info.value
     assert "duplicate content" in exc.message
     assert (exc.status, exc.channel, exc.retryable) == (403, "x-ministry", False)
+    assert exc.platform_code == "duplicate"
 
 
 def test_failed_thread_part_removes_the_parts_already_posted(xsb, channel):
@@ -358,10 +359,11 @@ def test_oauth2_refreshes_once_and_stores_rotated_tokens(xsb, tmp_path, media_fi
     assert oct((tmp_path / "tokens.json").stat().st_mode & 0o777) == "0o600"
     # the old refresh token is void now; a new process must use the stored one
     assert CREDENTIALS["refresh_token"] not in em.refresh_tokens
+    del em.access_tokens[CREDENTIALS["access_token"]]  # the configured token has expired
     again = make_channel(sb, refs=OAUTH2_REFS, secrets=SandboxSecrets(token_store=store))
-    assert "OAuth 2.0" in again.check().summary
-    bearer = [r for r in em.requests if r["path"] == "/2/users/me"]
-    assert bearer  # the request was made with the stored token and accepted
+    report = again.check()  # works only with the stored, refreshed token
+    assert report.ok and "OAuth 2.0 user token" in report.summary
+    assert [r["path"] for r in em.requests][-1] == "/2/users/me"  # no second refresh
 
 
 def test_oauth2_with_a_void_refresh_token_is_an_auth_error(xsb):
@@ -416,6 +418,18 @@ def test_check_names_the_handle_and_auth(xsb, channel):
                               "(OAuth 1.0a user context)")
     assert report.details["user_id"] == USER["id"]
     assert report.details["access_level"] == "read-write"
+
+
+def test_open_channel_in_sandbox_mode_needs_no_real_secret(xsb):
+    """The path `sandbox: true` accounts take: registry + SandboxSecrets + the sandbox URL."""
+    from campaignctl.channels import open_channel
+
+    sb, em = xsb
+    account = Account(name="x", platform="x", credentials=dict(OAUTH1_REFS), sandbox=True)
+    ch = open_channel(account, SandboxSecrets(), sandbox_url=sb.url)
+    assert isinstance(ch, XChannel) and ch.base_url == sb.base_url("x")
+    pub = ch.publish(rendered("Rehearsal"))
+    assert em.tweets[pub.platform_id]["text"] == "Rehearsal"
 
 
 def test_module_import_stays_sdk_free():

@@ -275,6 +275,9 @@ class XChannel(Channel):
         if codes:
             return str(codes[0])
         body = self._json(exc.response)
+        if "duplicate content" in str(body.get("detail") or ""):
+            # Worth its own code: after an unknown outcome it means "already posted".
+            return "duplicate"
         ptype = str(body.get("type") or "")
         if ptype and ptype != "about:blank":
             return ptype.rsplit("/", 1)[-1]

@@ -71,7 +71,7 @@ REPLY_SETTINGS = {"following", "mentionedUsers", "subscribers", "verified"}
 def _problem(status: int, title: str, detail: str, ptype: str = "about:blank",
              **extra: Any) -> Response:
     body = {"title": title, "detail": detail, "type": ptype, "status": status, **extra}
-    return Response(status, body, {"content-type": "application/problem+json"})
+    return Response(status, body)  # X labels these application/json, not problem+json
 
 
 def _invalid(detail: str, parameter: str | None = None) -> Response:
