@@ -347,6 +347,14 @@ _CHANNELS_KEYS = {"": _keys(_ChannelsFile), "defaults": _keys(_Defaults),
 
 # --- YAML nodes -> plain values + marks ------------------------------------------------------
 
+# A 5,000-post campaign has about 20,000 mappings and lists.
+_MAX_COLLECTIONS = 200_000
+
+
+class _TooBig(Exception):
+    """The document expands beyond _MAX_COLLECTIONS mappings and lists."""
+
+
 class _Tree:
     """Builds plain values from composed YAML nodes, recording the line of every path.
 
@@ -362,6 +370,18 @@ class _Tree:
         self.problems: list[Problem] = []
         self._marks: dict[int, Mark] = {}  # one Mark per line, shared
         self._ctor = SafeConstructor()
+        # Aliases are walked again at each use, so nested ones ("billion laughs") could
+        # multiply the work; no honest campaign comes near this many mappings and lists.
+        self._budget = _MAX_COLLECTIONS
+
+    def values(self, node: yaml.Node, marks: dict[str, Mark]) -> Any:
+        """The plain value of the document ``node``; a runaway alias becomes a Problem."""
+        try:
+            return self.build(node, "", marks)
+        except (RecursionError, _TooBig):
+            self.problem(node, t("the YAML aliases (*name) expand too far or refer to "
+                                 "themselves"), t("write the values out instead of aliasing"))
+            return None
 
     def mark(self, node: yaml.Node) -> Mark:
         line = node.start_mark.line + 1
@@ -384,6 +404,7 @@ class _Tree:
         if cls is MappingNode:
             return self._mapping(node, path, marks)
         if cls is SequenceNode:
+            self._spend()
             if node.tag != _TAG_SEQ:
                 self._bad_tag(node)
             values = []
@@ -393,6 +414,11 @@ class _Tree:
                 values.append(self.build(item, child, marks))
             return values
         return None  # pragma: no cover - the composer yields only these three
+
+    def _spend(self) -> None:
+        self._budget -= 1
+        if self._budget < 0:
+            raise _TooBig
 
     def _scalar(self, node: ScalarNode) -> Any:
         construct = _SCALARS.get(node.tag)
@@ -412,6 +438,7 @@ class _Tree:
 
     def _mapping(self, node: MappingNode, path: str, marks: dict[str, Mark]) -> dict[Any, Any]:
         # The hot loop of a load: string keys and string values take the short path.
+        self._spend()
         if node.tag != _TAG_MAP:
             self._bad_tag(node)
         merged = False
@@ -603,8 +630,10 @@ def load_workspace(root: Path | None = None) -> Workspace:
 
     tree = _Tree(CHANNELS_FILE)
     marks: dict[str, Mark] = {}
-    data = tree.build(node, "", marks)
+    data = tree.values(node, marks)
     problems = list(tree.problems)
+    if data is None:  # the walk gave up; its problem says why
+        _raise_config(problems)
     spec: _ChannelsFile | None = None
     try:
         spec = _ChannelsFile.model_validate(data)
@@ -762,9 +791,11 @@ def _load_campaign(path: Path, ctx: _Context) -> tuple[Campaign | None, list[Pro
 
     tree = _Tree(file, split="posts")
     marks: dict[str, Mark] = {}
-    data = tree.build(node, "", marks)
+    data = tree.values(node, marks)
     top = tree.mark(node)
     problems = list(tree.problems)
+    if data is None:  # the walk gave up; its problem says why
+        return None, problems
 
     head: _CampaignHead | None = None
     try:

@@ -12,6 +12,7 @@ import jsonschema
 import pytest
 import yaml
 
+from campaignctl import config
 from campaignctl.config import campaign_json_schema, load_campaigns, load_workspace
 from campaignctl.errors import ConfigError
 
@@ -113,7 +114,8 @@ def test_workspace_fields(tmp_path):
     assert ws.channels_file == root / "channels.yaml"
     assert sorted(ws.accounts) == ["facebook", "tiktok", "x", "youtube"]
     x = ws.accounts["x"]
-    assert (x.platform, x.sandbox, x.credentials) == ("x", True, {"consumer_key": "${X_CONSUMER_KEY}"})
+    assert (x.platform, x.sandbox) == ("x", True)
+    assert x.credentials == {"consumer_key": "${X_CONSUMER_KEY}"}
     assert x.mark is not None and (x.mark.file, x.mark.line) == ("channels.yaml", 9)
     fb = ws.accounts["facebook"]
     assert fb.options == {"page_id": "123"} and fb.approval_required is False
@@ -321,7 +323,8 @@ CAMPAIGN_ERRORS = [
     ("campaign: c\n", 1, "posts is missing", "missing"),
     ("campaign: c\nblackouts:\n  - {start: 2026-12-02 00:00, end: 2026-12-01 00:00}\nposts: []\n",
      3, "ends before it starts", "blackout"),
-    ("campaign: c\nblackouts:\n  - {start: 2026-12-02 00:00, end: 2026-12-03, resaon: x}\nposts: []\n",
+    ("campaign: c\nblackouts:\n  - {start: 2026-12-02 00:00, end: 2026-12-03, resaon: x}\n"
+     "posts: []\n",
      3, "did you mean reason?", "unknown-key"),
     (HEAD + "  - id: p\n    at: 2026-12-01 09:00\n    tempalte: announcement\n", 6,
      "did you mean template?", "unknown-key"),
@@ -458,6 +461,19 @@ def test_merge_keys_and_anchors(ws):
     assert [(p.id, p.text) for p in c.posts] == [("one", "t"), ("two", "t")]
 
 
+def test_alias_bombs_are_refused(ws, monkeypatch):
+    monkeypatch.setattr(config, "_MAX_COLLECTIONS", 20_000)  # the real limit, 200,000, is slow
+    laughs = ["campaign: c", "a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    laughs += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 9)]
+    write(ws.root, "bomb.yaml", "\n".join(laughs) + "\nposts: []\n")
+    write(ws.root, "loop.yaml", "campaign: loop\nposts: &p [*p]\n")
+    campaigns, problems = load_campaigns(ws)
+    assert campaigns == []
+    assert [(p.file, p.line) for p in problems] == [("campaigns/bomb.yaml", 1),
+                                                    ("campaigns/loop.yaml", 1)]
+    assert all("aliases" in p.message for p in problems)
+
+
 # --- JSON Schema ----------------------------------------------------------------------------
 
 def _as_editor_sees(text: str):
@@ -498,3 +514,19 @@ def test_big_campaign_loads_with_marks(ws):
     assert problems == [] and len(c.posts) == 2000
     assert c.posts[-1].marks["at"].line == 4 + 3 * 1999 + 1
     assert c.posts[0].at + timedelta(0) == datetime(2026, 12, 1, 9)
+
+
+def test_loading_imports_no_platform_sdk(ws):
+    """validate must stay offline and fast: config pulls in no SDK, even for options checks."""
+    import subprocess
+    import sys
+
+    write(ws.root, "booster.yaml", PRODUCT_EXAMPLE)
+    code = ("import sys; from pathlib import Path; from campaignctl.config import *; "
+            f"ws = load_workspace(Path({str(ws.root)!r})); "
+            "cs, ps = load_campaigns(ws); assert len(cs) == 1 and not ps, ps; "
+            "print(sorted(m for m in ('tweepy', 'facebook', 'googleapiclient', 'google.auth') "
+            "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=60, check=True)
+    assert out.stdout.strip() == "[]"
