@@ -206,7 +206,9 @@ def test_photos_are_pulled_from_the_verified_prefix(channel, emu, tmp_path):
     ("both", {}, "not both"),
     ("photos-no-prefix", {}, "photo_url_prefix"),
     ("mkv", {}, "MP4, MOV or WebM"),
-], ids=["none", "gif", "png", "mixed", "no-prefix", "mkv"])
+    ("empty", {}, "1 byte to 4 GB"),
+    ("missing", {}, "does not exist"),
+], ids=["none", "gif", "png", "mixed", "no-prefix", "mkv", "empty", "missing"])
 def test_unpostable_media_is_rejected_before_any_call(sb, emu, tmp_path, media, options,
                                                       needle):
     channel = make_channel(sb.base_url("tiktok"))
@@ -219,6 +221,11 @@ def test_unpostable_media_is_rejected_before_any_call(sb, emu, tmp_path, media, 
     elif media == "photos-no-prefix":
         media = photos(tmp_path)
         channel.account.options.pop("photo_url_prefix")
+    elif media == "empty":
+        (tmp_path / "empty.mp4").write_bytes(b"")
+        media = [Media(tmp_path / "empty.mp4", kind="video", mime="video/mp4")]
+    elif media == "missing":
+        media = [Media(tmp_path / "gone.mp4", kind="video", mime="video/mp4")]
     elif media == "mkv":
         media = [Media(mp4(tmp_path / "a.mkv"), kind="video", mime="video/x-matroska")]
     with pytest.raises(Rejected) as info:

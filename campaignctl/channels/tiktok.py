@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
 MB = 1024 * 1024
 SINGLE_CHUNK_MAX = 64 * MB  # up to here a video may go in one request
+MAX_VIDEO_BYTES = 4096 * MB
 PUBLIC = "PUBLIC_TO_EVERYONE"
 PRIVATE = "SELF_ONLY"
 METRIC_FIELDS = "id,title,like_count,comment_count,share_count,view_count"
@@ -151,9 +152,9 @@ class TikTokChannel(Channel):
                         "({reason}); it may have been applied", what=what, reason=reason)
             if publish_id:
                 message = t("{message} (publish_id {pid})", message=message, pid=publish_id)
-            return UnknownOutcome(message,
-                t("campaignctl reconciles before sending again; check the TikTok app if "
-                  "unsure"), channel=self.name)
+            return UnknownOutcome(
+                message, t("campaignctl reconciles before sending again; check the TikTok "
+                           "app if unsure"), channel=self.name)
         return TransientError(
             t("could not reach TikTok to {what} ({reason})", what=what, reason=reason),
             t("check the network connection; the publisher retries later"), channel=self.name)
@@ -183,7 +184,7 @@ class TikTokChannel(Channel):
         status = resp.status_code
         kw: dict[str, Any] = {"channel": self.name, "status": status,
                               "platform_code": code or None}
-        if code == "access_token_invalid":
+        if code == "access_token_invalid" or (status == 401 and not code):
             return AuthError(t("TikTok refused the access token: {message}", message=message),
                              t("run `campaignctl channels login {name}`", name=self.name), **kw)
         if code in ("scope_not_authorized", "scope_permission_missed"):
@@ -252,7 +253,10 @@ class TikTokChannel(Channel):
         import requests
 
         login = t("run `campaignctl channels login {name}`", name=self.name)
-        refresh = self._refresh_token or self.secrets.get(self.account, "refresh_token")
+        # With a token store, it is the truth (another process may have rotated the token).
+        refresh = (self.secrets.get(self.account, "refresh_token")
+                   if self.secrets.tokens is not None or self._refresh_token is None
+                   else self._refresh_token)
         if not refresh:
             raise AuthError(t("the TikTok access token expired and {name} has no refresh "
                               "token", name=self.name), login, channel=self.name,
@@ -378,6 +382,10 @@ class TikTokChannel(Channel):
                            t("convert {file} to MP4", file=Path(video.path).name),
                            channel=self.name)
         size = Path(video.path).stat().st_size
+        if not 0 < size <= MAX_VIDEO_BYTES:
+            raise Rejected(t("TikTok takes videos of 1 byte to 4 GB; {file} has {size} bytes",
+                             file=Path(video.path).name, size=size),
+                           t("use a smaller export of the video"), channel=self.name)
         chunk, count = chunk_plan(size, self.chunk_size)
         creator = self._creator_info()
         privacy = self._privacy(post.options, creator)
