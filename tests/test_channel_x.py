@@ -366,6 +366,31 @@ def test_oauth2_refreshes_once_and_stores_rotated_tokens(xsb, tmp_path, media_fi
     assert [r["path"] for r in em.requests].count("/2/oauth2/token") == 1  # no 2nd refresh
 
 
+def test_threads_sharing_a_channel_refresh_only_once(xsb):
+    import threading
+
+    sb, em = xsb
+    ch = make_channel(sb, refs=OAUTH2_REFS, secrets=SandboxSecrets())
+    # both first calls are in flight together and both get a 401
+    sb.configure("x", latency_ms=150, faults=[{"kind": "expired_token", "count": 2}])
+    errors: list[Exception] = []
+
+    def post(n: int) -> None:
+        try:
+            ch.publish(rendered(f"Concurrent {n}"))
+        except Exception as exc:  # noqa: BLE001 - collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=post, args=(n,)) for n in range(2)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert errors == []
+    assert [r["path"] for r in em.requests].count("/2/oauth2/token") == 1
+    assert sorted(t["text"] for t in em.tweets.values()) == ["Concurrent 0", "Concurrent 1"]
+
+
 def test_oauth2_with_a_void_refresh_token_is_an_auth_error(xsb):
     sb, em = xsb
     environ = dict(ENVIRON, X_REFRESH_TOKEN="revoked-refresh", X_ACCESS_TOKEN="expired")

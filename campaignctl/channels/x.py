@@ -17,6 +17,7 @@ from __future__ import annotations
 import html
 import mimetypes
 import re
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -90,6 +91,10 @@ class XChannel(Channel):
         self._session: Any = None
         self._user_id: str | None = None
         self._fresh: dict[str, str] = {}  # tokens refreshed by this instance
+        # Threads share one channel: X rotates refresh tokens, so only one may refresh,
+        # and a thread whose 401 predates that refresh just retries with the new token.
+        self._refresh_lock = threading.Lock()
+        self._generation = 0
 
     def _secret(self, field: str, required: bool = True) -> Any:
         """A credential as a masked Secret: a token refreshed here, else the secret source."""
@@ -148,14 +153,27 @@ class XChannel(Channel):
         token = self._secret("access_token").reveal()
         return None, {"Authorization": f"Bearer {token}"}
 
-    def _refresh(self) -> bool:
-        """Trade the refresh token for new tokens (OAuth 2.0 only); False when impossible."""
+    def _refresh(self, seen: int) -> bool:
+        """Trade the refresh token for new tokens (OAuth 2.0 only); False when impossible.
+        ``seen``: the token generation the failed call used."""
         if self.auth_mode != "oauth2":
             return False
+        with self._refresh_lock:
+            if self._generation != seen:
+                return True  # another thread refreshed meanwhile
+            self._refresh_locked()
+            self._generation += 1
+        return True
+
+    def _refresh_locked(self) -> None:
         refresh = self._secret("refresh_token", required=False)
         client_id = self._secret("client_id", required=False)
         if not refresh or not client_id:
-            return False
+            raise AuthError(
+                t("the access token of {name} expired and there is no refresh token",
+                  name=self.name),
+                t("run `campaignctl channels login {name}`", name=self.name),
+                channel=self.name, status=401, platform_code="no-refresh-token")
         client_secret = self._secret("client_secret", required=False)
         auth = (client_id.reveal(), client_secret.reveal()) if client_secret else None
         data = {"grant_type": "refresh_token", "refresh_token": refresh.reveal(),
@@ -176,7 +194,6 @@ class XChannel(Channel):
         if self.secrets.tokens is not None:
             self.secrets.tokens.put(self.account.name, tokens)
         self._client = None  # rebuilt with the new bearer token
-        return True
 
     # --- one place that turns every failure into the taxonomy --------------------------
     @contextmanager
@@ -288,11 +305,12 @@ class XChannel(Channel):
         import tweepy
 
         with self._errors(what, applies=applies):
+            seen = self._generation
             try:
                 return fn(self._tweepy())
             except tweepy.Unauthorized:
                 # A 401 means nothing was applied, so a retry after refresh is safe.
-                if not self._refresh():
+                if not self._refresh(seen):
                     raise
                 return fn(self._tweepy())
 
@@ -325,10 +343,11 @@ class XChannel(Channel):
         with self._errors(what, applies=applies):
             if raw:
                 return once()
+            seen = self._generation
             try:
                 return once()
             except tweepy.Unauthorized:
-                if not self._refresh():
+                if not self._refresh(seen):
                     raise
                 return once()
 
