@@ -182,6 +182,20 @@ def test_publish_sends_every_option_in_the_video_resource(sb, emulator, video):
     assert request["headers"]["x-upload-content-type"] == "video/mp4"
 
 
+@pytest.mark.parametrize("value, expected", [
+    ("2026-12-03T09:00:00+07:00", "2026-12-03T02:00:00Z"),
+    ("2026-12-03 09:00", "2026-12-03T02:00:00Z"),  # no offset: the post's own time zone
+    (datetime(2026, 12, 3, 9), "2026-12-03T02:00:00Z"),
+    ("2026-12-03T02:00:00Z", "2026-12-03T02:00:00Z"),
+    ("tomorrow", "tomorrow"),  # left for YouTube to refuse in its own words
+])
+def test_publish_at_is_sent_as_utc(video, value, expected):
+    post = make_post(video, publish_at=value)
+    post.at = datetime(2026, 12, 2, 9, tzinfo=timezone(timedelta(hours=7)))
+    channel = YouTubeChannel(Account(name="youtube", platform="youtube"), SandboxSecrets())
+    assert channel.video_body(post)["status"]["publishAt"] == expected
+
+
 def test_title_falls_back_to_first_line_of_text(video):
     post = make_post(video, text="\nFirst line here\nsecond")
     post.options.pop("title")

@@ -310,6 +310,8 @@ def test_error_replies_use_googles_shape(base, sb):
     ({"status": {"privacyStatus": "unlisted", "publishAt": "2026-12-03T02:00:00Z"}},
      "invalidPublishAt"),
     ({"status": {"privacyStatus": "private", "publishAt": "next week"}}, "invalidPublishAt"),
+    ({"status": {"privacyStatus": "private", "publishAt": "2026-12-03T02:00:00"}},
+     "invalidPublishAt"),  # no offset
 ])
 def test_metadata_validation(base, emulator, change, reason):
     body = {key: {**VIDEO[key], **change.get(key, {})} for key in VIDEO}
@@ -426,7 +428,7 @@ def test_quota_is_configurable_over_the_control_api(sb, base):
     assert bad.status_code == 400
 
 
-# --- state over time and `sandbox posts` ------------------------------------------------------------
+# --- state over time and `sandbox posts` --------------------------------------------------
 def test_posts_show_text_media_ids_and_processing(base, sb, emulator, clock):
     created = upload(base, 5000)
     [post] = requests.get(f"{sb.url}/_sandbox/posts", timeout=5).json()["youtube"]
@@ -467,16 +469,20 @@ def test_upload_limit(base, sb):
     assert_google_error(start_upload(base, 10), 400, "uploadLimitExceeded", "youtube.video")
 
 
-def test_concurrent_publishes_all_land_once(sb, emulator, tmp_path):
+@pytest.mark.parametrize("shared", [False, True], ids=["one-channel-each", "shared-channel"])
+def test_concurrent_publishes_all_land_once(sb, emulator, tmp_path, shared):
     video = tmp_path / "v.mp4"
     video.write_bytes(mp4(3000))
     results: list[str] = []
     errors: list[BaseException] = []
+    common = YouTubeChannel(Account(name="yt", platform="youtube"), SandboxSecrets(),
+                            base_url=sb.base_url("youtube"))
 
     def publish(n: int) -> None:
         try:
-            channel = YouTubeChannel(Account(name="yt", platform="youtube"), SandboxSecrets(),
-                                     base_url=sb.base_url("youtube"))
+            channel = common if shared else YouTubeChannel(
+                Account(name="yt", platform="youtube"), SandboxSecrets(),
+                base_url=sb.base_url("youtube"))
             post = RenderedPost("c", f"p{n}", "yt", "youtube",
                                 datetime(2026, 12, 2, tzinfo=timezone.utc), [f"text {n}"],
                                 [Media(video, kind="video", mime="video/mp4")], {"title": f"{n}"})

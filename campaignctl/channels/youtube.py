@@ -20,6 +20,7 @@ Account options: ``chunk_size`` (bytes per upload PUT, a multiple of 256 KiB; de
 from __future__ import annotations
 
 import json
+import threading
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -53,6 +54,7 @@ UPLOAD_SCOPES = frozenset({
 CHUNK_MULTIPLE = 256 * 1024
 RATE_REASONS = {"rateLimitExceeded", "userRateLimitExceeded"}
 PACIFIC = "America/Los_Angeles"
+_BUILD_LOCK = threading.Lock()
 
 
 def next_pacific_midnight(now: datetime) -> datetime:
@@ -104,9 +106,8 @@ class YouTubeChannel(Channel):
     )
     default_chunk_size: ClassVar[int] = 8 * 1024 * 1024
 
-    _service_obj: Any = None
     _creds: "Credentials | None" = None
-    _http: Any = None
+    _local: threading.local | None = None
 
     # --- plumbing --------------------------------------------------------------------
     @property
@@ -131,18 +132,25 @@ class YouTubeChannel(Channel):
         )
 
     def _service(self) -> Any:
-        if self._service_obj is None:
+        """The discovery client for this thread (httplib2 connections are not thread-safe;
+        the publisher may call one channel from several threads). Credentials are shared."""
+        with _BUILD_LOCK:
+            if self._local is None:
+                self._local = threading.local()
+            if self._creds is None:
+                self._creds = self._credentials()
+                self._first_token = self._creds.token
+        local = self._local
+        if getattr(local, "service", None) is None:
             import google_auth_httplib2
             from googleapiclient.discovery import build
 
-            self._creds = self._credentials()
-            self._http = _rewriting_http_class()(self.base_url, timeout=self.timeout)
-            authed = google_auth_httplib2.AuthorizedHttp(self._creds, http=self._http)
-            self._service_obj = build(
+            local.http = _rewriting_http_class()(self.base_url, timeout=self.timeout)
+            authed = google_auth_httplib2.AuthorizedHttp(self._creds, http=local.http)
+            local.service = build(
                 "youtube", "v3", http=authed, static_discovery=True, cache_discovery=False,
                 client_options={"api_endpoint": self.base_url + "/"})
-            self._first_token = self._creds.token
-        return self._service_obj
+        return local.service
 
     def _save_tokens(self) -> None:
         """Keep a refreshed access token so the next run need not refresh again."""
@@ -292,7 +300,7 @@ class YouTubeChannel(Channel):
                                   "selfDeclaredMadeForKids": bool(opts.get("made_for_kids",
                                                                            False))}
         if opts.get("publish_at"):
-            status["publishAt"] = _rfc3339(opts["publish_at"])
+            status["publishAt"] = _rfc3339(opts["publish_at"], post.at.tzinfo)
         return {"snippet": snippet, "status": status}
 
     def publish(self, post: RenderedPost, progress: Progress | None = None) -> Published:
@@ -434,8 +442,8 @@ class YouTubeChannel(Channel):
             # person granted (Credentials.refresh records them only when scopes were asked
             # for, and asking for ones not granted fails with invalid_scope).
             token, _, expiry, grant = _client.refresh_grant(
-                google_auth_httplib2.Request(self._http), creds.token_uri, creds.refresh_token,
-                creds.client_id, creds.client_secret)
+                google_auth_httplib2.Request(self._local.http), creds.token_uri,
+                creds.refresh_token, creds.client_id, creds.client_secret)
         except Exception as exc:
             raise self._fail(exc) from None
         creds.token, creds.expiry = token, expiry
@@ -522,13 +530,18 @@ def _snake(name: str) -> str:
             "commentCount": "comments", "dislikeCount": "dislikes"}.get(name, name)
 
 
-def _rfc3339(value: Any) -> str:
-    """publish_at as RFC 3339 UTC; naive datetimes are taken as UTC."""
+def _rfc3339(value: Any, local: Any = None) -> str:
+    """publish_at as RFC 3339 UTC; a time without an offset is in ``local`` (the post's zone)."""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            return value  # let YouTube refuse it with its own message
     if isinstance(value, datetime):
-        aware = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+        aware = value if value.tzinfo else value.replace(tzinfo=local or timezone.utc)
         return aware.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     if isinstance(value, date):
-        return f"{value.isoformat()}T00:00:00Z"
+        return _rfc3339(datetime.combine(value, datetime.min.time()), local)
     return str(value)
 
 

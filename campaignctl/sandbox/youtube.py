@@ -320,11 +320,14 @@ class YouTubeEmulator(Emulator):
                                     "The request metadata specifies an invalid scheduled "
                                     "publishing time: publishAt needs privacyStatus private.")
             try:
-                datetime.fromisoformat(str(status["publishAt"]).replace("Z", "+00:00"))
+                when = datetime.fromisoformat(str(status["publishAt"]).replace("Z", "+00:00"))
             except ValueError:
+                when = None
+            if when is None or when.tzinfo is None or when.timestamp() <= self.clock():
                 return google_error(400, "invalidPublishAt",
                                     "The request metadata specifies an invalid scheduled "
-                                    "publishing time.")
+                                    "publishing time: it must be an RFC 3339 time with an "
+                                    "offset, in the future.")
         return None
 
     def _chunk(self, req: Request) -> Response:
