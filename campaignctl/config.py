@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Any, Literal, NamedTuple
+from typing import Annotated, Any, Literal, NamedTuple, NoReturn
 from zoneinfo import ZoneInfo
 
 import yaml
@@ -469,9 +469,11 @@ class _Tree:
                              code="duplicate")
             if value_node.__class__ is ScalarNode and value_node.tag == _TAG_STR:
                 result[key] = value_node.value
-            elif not path and key == self.split and value_node.__class__ is SequenceNode:
+            elif not path and key == self.split:
                 self.items = []  # a repeated `posts:` key: YAML keeps the last one
-                result[key] = self._split(value_node, child, marks)
+                result[key] = (self._split(value_node, child, marks)
+                               if value_node.__class__ is SequenceNode
+                               else self.build(value_node, child, marks))
             else:
                 result[key] = self.build(value_node, child, marks)
         return result
@@ -609,7 +611,7 @@ def load_workspace(root: Path | None = None) -> Workspace:
 
     Raises ConfigError listing every problem (``.problems``). Credentials stay references.
     """
-    root = (root or Path.cwd()).absolute()
+    root = Path(root or Path.cwd()).absolute()
     path = root / CHANNELS_FILE
     if not path.is_file():
         raise ConfigError(t("no {file} in {folder}", file=CHANNELS_FILE, folder=str(root)),
@@ -642,7 +644,7 @@ def load_workspace(root: Path | None = None) -> Workspace:
     if spec is not None:
         problems += _blackout_order(spec.defaults.blackouts, "defaults.blackouts", marks,
                                     CHANNELS_FILE)
-    if problems or spec is None:
+    if problems or spec is None:  # spec is None only with problems; the test is for mypy
         _raise_config(problems)
 
     tz = spec.defaults.timezone
@@ -664,7 +666,7 @@ def load_workspace(root: Path | None = None) -> Workspace:
     )
 
 
-def _raise_config(problems: list[Problem]) -> None:
+def _raise_config(problems: list[Problem]) -> NoReturn:
     problems = sorted(problems, key=lambda p: p.line or 0)
     if len(problems) == 1:
         p = problems[0]

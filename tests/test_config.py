@@ -320,6 +320,8 @@ CAMPAIGN_ERRORS = [
     ("campaign: c\nvars: [a, b]\nposts: []\n", 2, "vars must be a mapping", "type"),
     ("campaign: c\nname: 2026\nposts: []\n", 2, "put quotes around the value", "type"),
     ("campaign: c\nposts: {a: 1}\n", 2, "posts must be a list", "type"),
+    ("campaign: c\nchannels: [x]\nposts:\n" + GOOD_POST + "posts:\n" + GOOD_POST, 7,
+     "duplicate key 'posts'", "duplicate"),
     ("campaign: c\n", 1, "posts is missing", "missing"),
     ("campaign: c\nblackouts:\n  - {start: 2026-12-02 00:00, end: 2026-12-01 00:00}\nposts: []\n",
      3, "ends before it starts", "blackout"),
@@ -530,3 +532,16 @@ def test_loading_imports_no_platform_sdk(ws):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          timeout=60, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_init_example_workspace_is_valid(tmp_path):
+    import shutil
+
+    import campaignctl
+
+    root = tmp_path / "ws"
+    shutil.copytree(Path(campaignctl.__file__).parent / "init_template", root)
+    ws = load_workspace(root)
+    campaigns, problems = load_campaigns(ws)
+    assert problems == [] and [c.id for c in campaigns] == ["layanan-kesehatan-gratis"]
+    assert ws.timezone == campaigns[0].timezone == "Asia/Makassar"
