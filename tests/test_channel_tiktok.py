@@ -382,6 +382,35 @@ def test_connection_refused_is_transient(tmp_path):
     assert info.value.channel == NAME
 
 
+def test_dropped_private_upload_is_reconciled_by_publish_id(channel, sb, emu, store,
+                                                           tmp_path):
+    sb.configure("tiktok", faults=[{"kind": "timeout_after_apply", "path": "/upload"}])
+    rendered = post([video(tmp_path)])  # SELF_ONLY: invisible to video/list
+    with pytest.raises(UnknownOutcome):
+        channel.publish(rendered)
+    # After a crash a new process cannot see it, and says so rather than guessing.
+    fresh = make_channel(sb.base_url("tiktok"), SandboxSecrets(token_store=store))
+    with pytest.raises(NotSupported):
+        fresh.find_recent(rendered, _CLOCK.aware())
+    sb.configure("tiktok", processing_seconds=10_000, polls_to_complete=2)
+    with pytest.raises(UnknownOutcome, match="still processing"):
+        channel.find_recent(rendered, _CLOCK.aware())
+    found = channel.find_recent(rendered, _CLOCK.aware())
+    [stored] = emu.posts()
+    assert found is not None and found.platform_id == stored["publish_id"]
+
+
+def test_reconciling_a_failed_send_says_resend(channel, sb, emu, tmp_path):
+    sb.configure("tiktok", fail_reason="frame_rate_check_failed",
+                 faults=[{"kind": "timeout_after_apply", "path": "/upload"}])
+    rendered = post([video(tmp_path)])
+    with pytest.raises(UnknownOutcome):
+        channel.publish(rendered)
+    _CLOCK.now += 10
+    assert channel.find_recent(rendered, _CLOCK.aware()) is None
+    assert emu.posts()[0]["status"] == "FAILED"
+
+
 def test_find_recent_cannot_see_private_posts(channel):
     with pytest.raises(NotSupported, match="only public videos"):
         channel.find_recent(post([]), _CLOCK.aware())

@@ -128,6 +128,9 @@ class TikTokChannel(Channel):
         self._refresh_token: Secret | None = None
         # Refresh tokens rotate: two threads refreshing at once would spend the same one.
         self._refresh_lock = threading.Lock()
+        # post key -> publish_id of sends whose outcome this process has not seen; TikTok
+        # lists only public videos, so for private posts this is the only way to reconcile.
+        self._pending: dict[str, tuple[str, str]] = {}
 
     # --- HTTP plumbing --------------------------------------------------------------------
     def _session(self) -> Any:
@@ -404,8 +407,10 @@ class TikTokChannel(Channel):
                           t("start the video upload"))
         publish_id = str(data.get("publish_id") or "")
         upload_url = str(data.get("upload_url") or "")
+        self._pending[post.key] = (publish_id, "video")
         self._upload(video.path, mime, size, chunk, count, upload_url, publish_id, progress)
         status = self._await(publish_id)
+        self._pending.pop(post.key, None)
         return self._published(publish_id, status, creator, privacy, "video")
 
     def _upload(self, path: Path, mime: str, size: int, chunk: int, count: int,
@@ -468,10 +473,12 @@ class TikTokChannel(Channel):
                                            "photo_cover_index": 0}},
                           t("start the photo post"), may_apply=True)
         publish_id = str(data.get("publish_id") or "")
+        self._pending[post.key] = (publish_id, "photo")
         if progress:
             total = sum(Path(m.path).stat().st_size for m in images)
             progress(total, total)
         status = self._await(publish_id)
+        self._pending.pop(post.key, None)
         published = self._published(publish_id, status, creator, privacy, "photo")
         published.extra["photo_urls"] = urls
         return published
@@ -535,6 +542,23 @@ class TikTokChannel(Channel):
         vid = published.extra.get("video_id") or published.platform_id
         return str(vid) if vid and str(vid).isdigit() else None
 
+    def _reconcile(self, post: RenderedPost, publish_id: str, kind: str) -> Published | None:
+        """The outcome of a send whose answer was lost, by its publish_id."""
+        data = self._call("/v2/post/publish/status/fetch/", {"publish_id": publish_id},
+                          t("read the post's status"))
+        status = data.get("status")
+        if status == "FAILED":
+            self._pending.pop(post.key, None)
+            return None  # TikTok did not publish it: sending again is safe
+        if status != "PUBLISH_COMPLETE":
+            raise UnknownOutcome(
+                t("TikTok is still processing the post (publish_id {pid})", pid=publish_id),
+                t("campaignctl reconciles again later"), channel=self.name)
+        self._pending.pop(post.key, None)
+        creator = self._creator_info()
+        return self._published(publish_id, data, creator,
+                               post.options.get("privacy_level") or PRIVATE, kind)
+
     def metrics(self, published: list[Published]) -> list[Metrics]:
         """view/like/comment/share per post via video/query; private posts are gaps."""
         found: dict[str, Metrics] = {}
@@ -595,8 +619,12 @@ class TikTokChannel(Channel):
             "audited": audited, "can_read_metrics": can_read})
 
     def find_recent(self, post: RenderedPost, since: datetime) -> Published | None:
-        """Look through the account's public videos (newest first) for this caption."""
+        """Ask for the status of a send this process lost track of; else look through the
+        account's public videos (newest first) for this caption."""
         privacy = post.options.get("privacy_level") or PRIVATE
+        pending = self._pending.get(post.key)
+        if pending:
+            return self._reconcile(post, *pending)
         if privacy != PUBLIC:
             raise NotSupported(
                 t("TikTok lists only public videos, so a {privacy} post cannot be looked up",
