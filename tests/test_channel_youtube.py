@@ -410,6 +410,14 @@ def test_expired_token_is_refreshed_and_the_new_token_stored(sb, emulator, tmp_p
     again.publish(make_post(video))
     assert ("POST", "/token", 200) not in paths(emulator)
 
+    # Once the stored token's expiry has passed, google-auth refreshes before calling.
+    TokenStore(tmp_path / "tokens.json").put("youtube", {
+        "access_token_expiry": "2020-01-01T00:00:00+00:00"})
+    emulator.requests.clear()
+    YouTubeChannel(account, secrets, base_url=sb.base_url("youtube")).publish(make_post(video))
+    assert paths(emulator)[0] == ("POST", "/token", 200)
+    assert ("POST", "/upload/youtube/v3/videos", 401) not in paths(emulator)
+
 
 def test_injected_expired_token_is_refreshed_transparently(sb, emulator, video):
     sb.configure("youtube", faults=[{"kind": "expired_token", "count": 1}])

@@ -123,8 +123,14 @@ class YouTubeChannel(Channel):
         from google.oauth2.credentials import Credentials
 
         access = self.secrets.get(self.account, "access_token")
+        expiry = None  # known for tokens we refreshed ourselves: skip a doomed first call
+        stored = self.secrets.tokens.get(self.account.name, "access_token_expiry") \
+            if self.secrets.tokens is not None else None
+        if stored:
+            # google-auth compares expiry as naive UTC
+            expiry = datetime.fromisoformat(stored).astimezone(timezone.utc).replace(tzinfo=None)
         return Credentials(
-            token=access.reveal() if access else None,
+            token=access.reveal() if access else None, expiry=expiry,
             refresh_token=self.secrets.require(self.account, "refresh_token").reveal(),
             token_uri=self.token_uri,
             client_id=self.secrets.require(self.account, "client_id").reveal(),
