@@ -920,8 +920,10 @@ def _load_post(raw: Any, item_mark: Mark, marks: dict[str, Mark],
     if spec.template is not None:
         missing = ctx.missing_templates(spec.template, known)
         if missing:
-            add(t("no template file for {channels}", channels=", ".join(missing[0])), "template",
-                t("create one of: {paths}", paths=", ".join(missing[1])), "template")
+            lacking, looked = missing
+            add(t("no template file for {channels}", channels=", ".join(lacking)) if lacking
+                else t("template {name!r} not found", name=spec.template), "template",
+                t("create one of: {paths}", paths=", ".join(looked)), "template")
 
     targets = {accounts[c].platform for c in known}
     all_platforms = platforms()
@@ -965,7 +967,7 @@ def _missing_templates(name: str, channels: list[str], ctx: _Context
     root = ctx.workspace.templates_dir
     shared = root / f"{name}.j2"
     if not channels:
-        return None if ctx.exists(shared) else (["-"], [_rel(shared, ctx)])
+        return None if ctx.exists(shared) else ([], [_rel(shared, ctx)])
     lacking: list[str] = []
     looked: list[str] = []
     for channel in channels:

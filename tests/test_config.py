@@ -301,6 +301,19 @@ def test_template_lookup_per_channel(ws):
     assert p.hint == "create one of: templates/explainer/x.j2, templates/explainer.j2"
 
 
+def test_template_without_known_channels_needs_the_shared_file(ws):
+    write(ws.root, "c.yaml", """\
+        campaign: c
+        channels: [nope]
+        posts:
+          - {id: p, at: 2026-12-01 09:00, template: t}
+        """)
+    _, problems = load_campaigns(ws)
+    assert [(p.line, p.code) for p in problems] == [(2, "unknown-channel"), (4, "template")]
+    assert problems[1].message == "post p: template 't' not found"
+    assert problems[1].hint == "create one of: templates/t.j2"
+
+
 def test_no_campaign_files(ws):
     assert load_campaigns(ws) == ([], [])
 
@@ -364,6 +377,9 @@ CAMPAIGN_ERRORS = [
     (HEAD + GOOD_POST + "    channels: [x, tiktk]\n", 7, "did you mean tiktok?",
      "unknown-channel"),
     (HEAD + GOOD_POST + "    channels: []\n", 7, "`channels` is empty", "invalid"),
+    ("campaign: c\nchannels: [nope]\nposts:\n"
+     "  - {id: p, at: 2026-12-01 09:00, template: announcement}\n",
+     2, "channels in channels.yaml: facebook, tiktok, x, youtube", "unknown-channel"),
     ("campaign: c\nposts:\n" + GOOD_POST, 3, "has no channels", "invalid"),
     (HEAD + GOOD_POST + "    media:\n      - {path: 12, alt: x}\n", 8, "path must be text",
      "type"),
