@@ -487,12 +487,21 @@ class Publisher:
               started: datetime) -> tuple[Published | None, str | None]:
         """Look for the post on the platform; (found, None) or (None, why the look failed)."""
         since = min(started, entry.at) - self.find_margin
-        try:
-            return channel.find_recent(post, since=since), None
-        except ChannelError as exc:
-            return None, t("could not check the platform: {error}", error=exc.message)
-        except Exception as exc:
-            return None, t("could not check the platform: {error}", error=type(exc).__name__)
+        for attempt in range(1, 4):
+            try:
+                return channel.find_recent(post, since=since), None
+            except (TransientError, RateLimited, UnknownOutcome) as exc:
+                # A lookup is a read: safe to repeat, unlike the send it is checking.
+                delay = self._backoff(attempt, exc)
+                if attempt == 3 or not self._can_wait(delay):
+                    return None, t("could not check the platform: {error}", error=exc.message)
+                self.sleep(delay)
+            except ChannelError as exc:
+                return None, t("could not check the platform: {error}", error=exc.message)
+            except Exception as exc:
+                return None, t("could not check the platform: {error}",
+                               error=type(exc).__name__)
+        return None, None  # unreachable: the loop always returns
 
     # --- reconcile ----------------------------------------------------------------------------
     def _resolve(self, entry: PlanEntry | None, row: OccurrenceStatus,

@@ -229,8 +229,13 @@ def main(argv: list[str] | None = None) -> int:
         if args.platform == "fake":
             return FakeChannel(fake_account(name), None,  # type: ignore[arg-type]
                                base_url=f"{args.sandbox}/fake", timeout=5.0)
-        return open_channel(Account(name=name, platform=args.platform), SandboxSecrets(),
-                            sandbox_url=args.sandbox)
+        options = {}
+        if args.platform == "facebook":
+            from campaignctl.sandbox.facebook import PAGE_ID
+
+            options = {"page_id": PAGE_ID}
+        account = Account(name=name, platform=args.platform, options=options)
+        return open_channel(account, SandboxSecrets(), sandbox_url=args.sandbox)
 
     ledger = Ledger.open(args.ledger)
     publisher = Publisher(ledger, channel_for, concurrency=args.concurrency, hooks=hooks,

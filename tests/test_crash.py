@@ -141,3 +141,22 @@ def test_two_processes_over_the_same_due_set(ledger_url, sb):
     for s in summaries:
         assert set(s["counts"]) <= {"published", "already-done", "in-progress"}
     assert len([r for r in sb.emulators["fake"].requests if r["method"] == "POST"]) == 20
+
+
+@pytest.mark.parametrize("platform", ["facebook", "x"])
+def test_killed_after_the_platform_answered_through_a_real_adapter(sandbox, tmp_path, platform):
+    url = f"sqlite:///{tmp_path / 'ledger.db'}"
+    at = datetime.now(timezone.utc) - timedelta(minutes=1)
+    ready = tmp_path / "ready"
+    proc = start(url, sandbox, at, "--platform", platform, "--block", "after",
+                 "--block-index", "0", "--ready", str(ready), "--concurrency", "1", count=2)
+    wait_for(ready.exists)
+    kill(proc)
+    summary = finish(start(url, sandbox, at, "--platform", platform, count=2))
+    stored = Counter(p["text"] for p in sandbox.all_posts()[platform])
+    assert stored == Counter(f"post {i} on {platform}-a" for i in range(2)), summary
+    led = Ledger.open(url)
+    rows = {r.post: r for r in led.status("crash")}
+    assert {r.state for r in rows.values()} == {PUBLISHED}
+    assert "found" in [a.outcome for a in led.attempts(rows["p0"].key)]
+    led.close()

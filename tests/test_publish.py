@@ -228,13 +228,12 @@ def test_retryable_failure_is_sent_by_the_next_run(sqlite_led, sb):
 # --- unknown outcomes and reconcile -------------------------------------------------------------
 
 class BlindOnce(FakeChannel):
-    """find_recent fails the first time it is asked (the platform's search is down)."""
+    """find_recent fails in the first run (the platform's search is down for a while)."""
 
     blind = True
 
     def find_recent(self, post, since):
         if BlindOnce.blind:
-            BlindOnce.blind = False
             raise TransientError("search is down", channel=self.name)
         return super().find_recent(post, since)
 
@@ -248,7 +247,7 @@ def test_unknown_outcome_is_reconciled_not_resent(led, sb):
     (result,) = pub.publish([e], t0).results
     assert result.outcome == "unknown" and "search is down" in result.reason
     assert led.get(e.key).state == UNKNOWN
-    # publish does not send it again behind reconcile's back ...
+    BlindOnce.blind = False
     (rec,) = pub.reconcile(t0).results
     assert rec.outcome == "published" and "reconciled" in rec.reason
     assert posted(sb) == [e.rendered.text]
@@ -264,6 +263,7 @@ def test_unknown_not_found_is_sent_once_more(sqlite_led, sb):
     sb.configure("fake", faults=[{"kind": "timeout_after_apply", "count": 1}])
     pub = publisher(sqlite_led, sb, channel_for=channels(sb, **{"fake-a": BlindOnce}))
     pub.publish([e], t0)
+    BlindOnce.blind = False
     sb.emulators["fake"].stored.clear()
     summary = pub.publish([e], t0)  # the next run reconciles first
     assert summary.counts == {"published": 1}
@@ -415,3 +415,48 @@ def test_end_to_end_through_the_facebook_adapter(sqlite_led, sandbox):
     retract = pub.retract("e2e", "p1")
     assert [i.outcome for i in retract.items] == ["deleted"]
     assert len(sandbox.all_posts()["facebook"]) == 2
+
+
+def test_mixed_faults_nothing_lost_nothing_doubled(led, sb):
+    """5xx bursts, 429s, dropped answers and an expired token across two platforms at once."""
+    t0 = now()
+    a = [entry(i, t0, channel="fake-a") for i in range(12)]
+    b = [entry(i, t0, channel="fake2-b") for i in range(12)]
+    sb.configure("fake", faults=[{"kind": "5xx", "count": 4}, {"kind": "429", "count": 2},
+                                 {"kind": "timeout_after_apply", "count": 3}])
+    sb.configure("fake2", faults=[{"kind": "timeout_after_apply", "count": 2},
+                                  {"kind": "expired_token", "count": 1}])
+    pub = publisher(led, sb)
+    summary = pub.publish(a + b, t0)
+    results = {r.key: r for r in summary.results}
+    assert set(results) == {e.key for e in a + b}  # none lost
+    unknown = [k for k, r in results.items() if r.outcome == "unknown"]
+    for r in pub.reconcile(t0).results:  # a lookup that failed too is settled by reconcile
+        assert r.key in unknown and r.outcome == "published"
+        results[r.key] = r
+    for platform, entries in (("fake", a), ("fake2", b)):
+        stored = Counter(posted(sb, platform))
+        assert max(stored.values()) == 1  # none doubled
+        for e in entries:
+            r = results[e.key]
+            assert r.outcome in ("published", "failed"), r
+            assert stored[e.rendered.text] == (1 if r.outcome == "published" else 0)
+            assert led.get(e.key).state == r.outcome
+    # the expired token hits a send (failed, platform's reason) or a lookup (then reconciled)
+    failed = [r for r in results.values() if r.outcome == "failed"]
+    assert all(r.reason == "token expired" for r in failed)
+    # the next run sends what failed for a fixable reason, and only that
+    again = publisher(led, sb).publish(a + b, t0)
+    expected = {"published": len(failed), "already-done": 24 - len(failed)}
+    assert again.counts == {k: n for k, n in expected.items() if n}
+    assert sorted(posted(sb)) == sorted(e.rendered.text for e in a)
+    assert sorted(posted(sb, "fake2")) == sorted(e.rendered.text for e in b)
+
+
+def test_a_broken_database_is_a_ledger_error(sqlite_led):
+    from campaignctl.errors import LedgerError
+
+    sqlite_led.drop_all()
+    with pytest.raises(LedgerError) as err:
+        sqlite_led.status()
+    assert "the ledger database failed" in err.value.one_line() and err.value.hint
