@@ -458,6 +458,17 @@ def test_revoked_refresh_token_is_auth_error_without_leaking_secrets(sb, emulato
     assert emulator.posts() == []
 
 
+def test_token_endpoint_outage_is_transient(sb, emulator, tmp_path, video):
+    sb.configure("youtube", faults=[{"kind": "5xx", "count": 3, "path": "/token"}])
+    account = env_account(["client_id", "client_secret", "refresh_token"])
+    channel = YouTubeChannel(account, env_secrets(tmp_path), base_url=sb.base_url("youtube"))
+    with pytest.raises(TransientError) as err:
+        channel.publish(make_post(video))
+    assert err.value.platform_code == "temporarily_unavailable"
+    assert paths(emulator) == [("POST", "/token", None)] * 3  # google-auth's own 3 attempts
+    assert emulator.posts() == []
+
+
 def test_revoked_in_the_emulator_fails_check(sb, tmp_path):
     sb.configure("youtube", revoked=True)
     with pytest.raises(AuthError, match="invalid_grant"):

@@ -193,6 +193,12 @@ class YouTubeChannel(Channel):
         login = t("run `campaignctl channels login {name}`", name=self.name)
         if isinstance(exc, gauth.RefreshError):
             code = _refresh_code(exc)
+            if getattr(exc, "retryable", False):
+                # A 5xx/429 from the token endpoint (google-auth has already tried it three
+                # times; a refresh is idempotent, so that is harmless).
+                return TransientError(
+                    t("the OAuth token endpoint is unavailable ({code})", code=code),
+                    t("try again later"), channel=self.name, platform_code=code)
             return AuthError(t("YouTube refused to refresh the access token ({code})", code=code),
                              login, channel=self.name, platform_code=code)
         if isinstance(exc, HttpError):
