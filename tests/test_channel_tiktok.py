@@ -276,6 +276,15 @@ def test_5xx_before_anything_applied_is_transient(channel, sb, emu, tmp_path):
     assert not emu.posts()
 
 
+def test_5xx_on_a_chunk_is_transient_and_publishes_nothing(channel, sb, emu, tmp_path):
+    sb.configure("tiktok", faults=[{"kind": "5xx", "path": "/upload"}])
+    with pytest.raises(TransientError) as info:
+        channel.publish(post([video(tmp_path)]))
+    assert info.value.status == 500
+    _CLOCK.now += 60
+    assert emu.videos == {}
+
+
 def test_429_is_rate_limited_a_minute_from_now(channel, sb, tmp_path):
     sb.configure("tiktok", faults=[{"kind": "429", "path": "/video/init/"}])
     with pytest.raises(RateLimited) as info:

@@ -312,9 +312,13 @@ def test_upload_must_be_sequential_and_sized(api):
     data = video_init(api, size, 5 * MB, 2)
     url = data["upload_url"]
     skipped = put(api, url, b"b" * 7 * MB, 5 * MB, size)
-    assert skipped.status_code == 400 and error_of(skipped.json()) == "invalid_file_upload"
+    assert skipped.status_code == 416
+    no_range = api.session.put(url, data=b"a" * 5 * MB, timeout=5,
+                               headers={"Content-Type": "video/mp4"})
+    assert no_range.status_code == 416
     short = put(api, url, b"a" * MB, 0, size)
-    assert short.status_code == 400 and "must be 5242880 bytes" in short.json()["error"]["message"]
+    assert short.status_code == 400 and error_of(short.json()) == "invalid_file_upload"
+    assert "must be 5242880 bytes" in short.json()["error"]["message"]
     assert put(api, url, b"a" * 5 * MB, 0, size).status_code == 206
     assert put(api, url, b"a" * 7 * MB, 5 * MB, size).status_code == 201
     again = put(api, url, b"a" * 7 * MB, 5 * MB, size)

@@ -16,6 +16,7 @@ Rules enforced, as the real API documents them:
   (``unaudited_client_can_only_post_to_private_accounts`` 403);
 - FILE_UPLOAD chunk rules of the media-transfer guide (sizes, count, sequential
   Content-Range); chunk PUTs answer 206 until the last, which answers 201 (⚠️ unconfirmed);
+  a missing or out-of-order Content-Range gets a bare 416 (⚠️ third-party reports);
 - PULL_FROM_URL needs a verified URL prefix (``url_ownership_unverified`` 403);
   photos other than JPEG/WebP end FAILED with ``file_format_check_failed``.
 
@@ -403,17 +404,16 @@ class TikTokEmulator(Emulator):
             return self._fail("invalid_file_upload", "The upload is already complete.")
         m = _CONTENT_RANGE.match(req.headers.get("content-range", ""))
         if not m:
-            return self._fail("invalid_file_upload",
-                              "Content-Range must read bytes FIRST-LAST/TOTAL.")
+            # Third-party reports: a PUT without a usable Content-Range gets a bare 416 ⚠️.
+            return Response(416, None)
         first, last, total = (int(g) for g in m.groups())
         length = len(req.body)
         is_last = pub.chunks_received == pub.total_chunks - 1
         expected = pub.video_size - pub.received if is_last else pub.chunk_size
         if total != pub.video_size:
             return self._fail("invalid_file_upload", "Content-Range total is not video_size.")
-        if first != pub.received:
-            return self._fail("invalid_file_upload", f"Chunks must be sequential: expected "
-                              f"the range to start at byte {pub.received}.")
+        if first != pub.received:  # chunks are sequential
+            return Response(416, None)
         if last - first + 1 != length or str(length) != req.headers.get("content-length"):
             return self._fail("invalid_file_upload",
                               "Content-Length and Content-Range disagree with the body.")
