@@ -64,6 +64,7 @@ _TAG_STR = "tag:yaml.org,2002:str"
 _TAG_MAP = "tag:yaml.org,2002:map"
 _TAG_SEQ = "tag:yaml.org,2002:seq"
 _TAG_MERGE = "tag:yaml.org,2002:merge"
+_TAG_VALUE = "tag:yaml.org,2002:value"
 # PyYAML's own scalar constructors (int, bool, timestamp, ...); unknown tags are refused.
 _SCALARS = {tag: fn for tag, fn in SafeConstructor.yaml_constructors.items()
             if tag is not None and tag not in (_TAG_MAP, _TAG_SEQ, "tag:yaml.org,2002:omap",
@@ -422,6 +423,8 @@ class _Tree:
 
     def _scalar(self, node: ScalarNode) -> Any:
         construct = _SCALARS.get(node.tag)
+        if node.tag == _TAG_VALUE:  # a lone "=" (PyYAML itself cannot load it): just text
+            return node.value
         if construct is None:
             self._bad_tag(node)
             return node.value

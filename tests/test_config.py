@@ -263,7 +263,7 @@ def test_defaults_and_accepted_forms(ws):
         posts:
           - {id: iso, at: "2026-12-01T09:00", text: "Hi {{ vars.x }}", priority: emergency}
           - {id: yaml-ts, at: 2026-12-01 09:00:05, text: hi}
-          - {id: str-dates, every: "30 8 1 * *", from: "2026-12-01", until: "2026-12-01", text: t}
+          - {id: str-dates, every: "30 8 1 * *", from: "2026-12-01", until: "2026-12-01", text: =}
         """)
     [c], problems = load_campaigns(ws)
     assert problems == []
@@ -276,7 +276,7 @@ def test_defaults_and_accepted_forms(ws):
     iso, ts, dates = c.posts
     assert iso.at == datetime(2026, 12, 1, 9, 0) and iso.priority == "emergency"
     assert ts.at == datetime(2026, 12, 1, 9, 0, 5)
-    assert dates.from_date == dates.until_date == date(2026, 12, 1)
+    assert dates.from_date == dates.until_date == date(2026, 12, 1) and dates.text == "="
 
 
 def test_template_lookup_per_channel(ws):
