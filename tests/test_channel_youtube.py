@@ -196,6 +196,15 @@ def test_publish_at_is_sent_as_utc(video, value, expected):
     assert channel.video_body(post)["status"]["publishAt"] == expected
 
 
+@pytest.mark.parametrize("value, expected", [
+    (None, False), (False, False), (True, True), ("false", False), ("yes", True), ("", False),
+])
+def test_made_for_kids_accepts_rendered_text(video, value, expected):
+    post = make_post(video, made_for_kids=value)
+    channel = YouTubeChannel(Account(name="youtube", platform="youtube"), SandboxSecrets())
+    assert channel.video_body(post)["status"]["selfDeclaredMadeForKids"] is expected
+
+
 def test_title_falls_back_to_first_line_of_text(video):
     post = make_post(video, text="\nFirst line here\nsecond")
     post.options.pop("title")

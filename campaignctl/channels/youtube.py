@@ -309,8 +309,7 @@ class YouTubeChannel(Channel):
         if opts.get("default_language"):
             snippet["defaultLanguage"] = str(opts["default_language"])
         status: dict[str, Any] = {"privacyStatus": str(opts.get("privacy", "private")),
-                                  "selfDeclaredMadeForKids": bool(opts.get("made_for_kids",
-                                                                           False))}
+                                  "selfDeclaredMadeForKids": _flag(opts.get("made_for_kids"))}
         if opts.get("publish_at"):
             status["publishAt"] = _rfc3339(opts["publish_at"], post.at.tzinfo)
         return {"snippet": snippet, "status": status}
@@ -334,7 +333,7 @@ class YouTubeChannel(Channel):
         total = media.size()
         request = service.videos().insert(
             part="snippet,status", body=self.video_body(post), media_body=media,
-            notifySubscribers=bool(self.account.options.get("notify_subscribers", True)))
+            notifySubscribers=_flag(self.account.options.get("notify_subscribers", True)))
         response = None
         try:
             while response is None:
@@ -534,6 +533,13 @@ def _refresh_code(exc: BaseException) -> str:
     text = str(exc.args[0]) if getattr(exc, "args", None) else ""
     head = text.split(":", 1)[0].strip()
     return head if head.replace("_", "").isalpha() else "refresh_failed"
+
+
+def _flag(value: Any) -> bool:
+    """A yes/no option that may arrive rendered as text ("false", "yes")."""
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "yes", "on", "1")
+    return bool(value)
 
 
 def _snake(name: str) -> str:

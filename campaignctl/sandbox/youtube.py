@@ -302,8 +302,12 @@ class YouTubeEmulator(Emulator):
             return google_error(400, "invalidDescription",
                                 "The request metadata specifies an invalid video description.")
         tags = snippet.get("tags") or []
+        if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+            return google_error(400, "invalidTags",
+                                "The request metadata specifies invalid video keywords.")
+        # 500 characters, counting the commas between tags and quotes around tags with spaces
         tag_chars = sum(len(t) + (2 if " " in t else 0) for t in tags) + max(0, len(tags) - 1)
-        if not all(isinstance(t, str) for t in tags) or tag_chars > 500:
+        if tag_chars > 500:
             return google_error(400, "invalidTags",
                                 "The request metadata specifies invalid video keywords.")
         category = snippet.get("categoryId", "22")
