@@ -308,7 +308,7 @@ def test_error_replies_use_googles_shape(base, sb):
     ({"snippet": {"title": "t" * 100, "description": "<b>"}}, "invalidDescription"),
     ({"status": {"privacyStatus": "secret"}}, "invalidVideoMetadata"),
     ({"snippet": {"title": "t", "tags": [1, 2]}}, "invalidTags"),
-    ({"snippet": {"title": "t", "tags": ["a" * 250, "b c" * 84]}}, "invalidTags"),  # 505 with quotes
+    ({"snippet": {"title": "t", "tags": ["a" * 250, "b c" * 84]}}, "invalidTags"),  # 505
     ({"status": {"privacyStatus": "unlisted", "publishAt": "2026-12-03T02:00:00Z"}},
      "invalidPublishAt"),
     ({"status": {"privacyStatus": "private", "publishAt": "next week"}}, "invalidPublishAt"),
