@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 import jsonschema
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from campaignctl import config
 from campaignctl.config import campaign_json_schema, load_campaigns, load_workspace
@@ -561,3 +563,28 @@ def test_the_init_example_workspace_is_valid(tmp_path):
     campaigns, problems = load_campaigns(ws)
     assert problems == [] and [c.id for c in campaigns] == ["layanan-kesehatan-gratis"]
     assert ws.timezone == campaigns[0].timezone == "Asia/Makassar"
+
+
+_scalars = (st.none() | st.booleans() | st.integers(-5, 5) | st.dates()
+            | st.sampled_from(["x", "0 9 * * mon", "2026-12-01 09:00", "announcement", "p-1", ""]))
+_values = st.recursive(_scalars, lambda inner: st.lists(inner, max_size=3)
+                       | st.dictionaries(st.sampled_from(["id", "at", "path", "alt", "x"]),
+                                         inner, max_size=3), max_leaves=6)
+_post_keys = ["id", "at", "every", "from", "until", "template", "text", "channels", "vars",
+              "media", "options", "priority", "tempalte"]
+
+
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(posts=st.lists(st.dictionaries(st.sampled_from(_post_keys), _values, max_size=6),
+                      max_size=3),
+       head=st.dictionaries(st.sampled_from(["name", "timezone", "channels", "vars",
+                                              "blackouts", "camp"]), _values, max_size=3))
+def test_any_shape_gives_located_problems_never_a_crash(ws, posts, head):
+    """Whatever the shape, loading returns (never raises) and every problem has file:line."""
+    text = yaml.safe_dump({"campaign": "c", **head, "posts": posts}, sort_keys=False)
+    (ws.root / "campaigns" / "c.yaml").write_text(text)
+    campaigns, problems = load_campaigns(ws)
+    for p in problems:
+        assert p.file == "campaigns/c.yaml" and isinstance(p.line, int) and p.line >= 1
+    assert bool(campaigns) != any(p.is_error for p in problems)
