@@ -114,12 +114,12 @@ def load(files: list[Path] | None):
     return workspace, campaigns, problems
 
 
-def parse_when(value: str | None, tz_name: str, *, end: bool = False):
-    """A --from/--until value: a date (whole day) or a local date-time, in ``tz_name``."""
+def parse_when(value: str | None, *, end: bool = False):
+    """A --from/--until value: a date (whole day) or a date-time. Without an offset it stays
+    naive, and each campaign reads it in its own time zone."""
     if value is None:
         return None
     from datetime import date, datetime, time
-    from zoneinfo import ZoneInfo
 
     from .errors import UsageError
 
@@ -132,8 +132,6 @@ def parse_when(value: str | None, tz_name: str, *, end: bool = False):
     except ValueError:
         raise UsageError(f"{value!r} is not a date or date-time",
                          "write YYYY-MM-DD or 'YYYY-MM-DD HH:MM'") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=ZoneInfo(tz_name))
     return moment
 
 
@@ -242,9 +240,8 @@ def plan(
     from .planner import build_plan
 
     workspace, campaigns, problems = load(files)
-    tz = workspace.timezone
-    plan_ = build_plan(workspace, campaigns, start=parse_when(from_, tz),
-                       end=parse_when(until, tz, end=True), channel=channel)
+    plan_ = build_plan(workspace, campaigns, start=parse_when(from_),
+                       end=parse_when(until, end=True), channel=channel)
     problems = [*problems, *plan_.problems]
     if as_json:
         print_json(plan_rows(plan_.entries))

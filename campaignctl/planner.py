@@ -36,7 +36,8 @@ class Plan:
 
 def campaign_bounds(campaign: Campaign, start: datetime | None, end: datetime | None,
                     now: datetime | None = None) -> tuple[datetime, datetime]:
-    """The window to plan: what was asked, else the campaign's own span."""
+    """The window to plan: what was asked, else the campaign's own span (an open-ended
+    recurrence runs from ``now`` for OPEN_ENDED_HORIZON). Naive bounds are campaign-local."""
     first, last = schedule.campaign_window(campaign)
     tz = ZoneInfo(campaign.timezone)
     anchor = now or datetime.now(tz)
@@ -64,7 +65,7 @@ def build_plan(workspace: Workspace, campaigns: Sequence[Campaign], *,
                start: datetime | None = None, end: datetime | None = None,
                channel: str | None = None, post: str | None = None,
                render_skipped: bool = False, check: bool = True,
-               renderer: Renderer | None = None) -> Plan:
+               renderer: Renderer | None = None, now: datetime | None = None) -> Plan:
     """Expand, render and check every (occurrence, channel) of ``campaigns`` in the window.
 
     Skipped occurrences (blackouts) are listed with their reason and, unless
@@ -76,7 +77,7 @@ def build_plan(workspace: Workspace, campaigns: Sequence[Campaign], *,
     entries: list[PlanEntry] = []
     for campaign in campaigns:
         problems.add(schedule.schedule_problems(campaign, workspace.blackouts))
-        lo, hi = campaign_bounds(campaign, start, end)
+        lo, hi = campaign_bounds(campaign, start, end, now)
         rendered_by_post: dict[str, list[RenderedPost]] = {}
         for occ in schedule.expand(campaign, lo, hi, workspace.blackouts):
             if post and occ.post != post:
