@@ -519,16 +519,27 @@ class Ledger:
         return Claim(row.key, token, attempt_id, now)
 
     def is_stale(self, row: OccurrenceStatus, now: datetime | None = None) -> bool:
-        """A sending row whose claimer died: lease expired, or its pid is gone on this host."""
+        """A sending row whose claimer died: its pid is gone (this host) or its lease expired."""
         if row.state != SENDING:
             return False
         now = now or _now()
-        if row.claimed_at is None or row.claimed_at < now - self.lease:
-            return True
+        age = now - row.claimed_at if row.claimed_at else None
         host, _, pid = (row.claim_owner or "").rpartition(":")
         if host == socket.gethostname() and pid.isdigit():
-            return not _pid_alive(int(pid))
-        return False
+            if not _pid_alive(int(pid)):
+                return True
+            # Alive here: a long upload, not a crash. Only a far older claim (a hung process,
+            # or the pid reused by another program) is given up.
+            return age is None or age > self.lease * 6
+        return age is None or age > self.lease
+
+    def renew(self, claim: Claim, now: datetime | None = None) -> bool:
+        """Extend the lease of a claim during a long send (e.g. a video upload)."""
+        now = now or _now()
+        with self.engine.begin() as conn:
+            res = conn.execute(update(occurrences).where(self._owned(claim)).values(
+                claimed_at=now, updated_at=now))
+        return res.rowcount == 1
 
     def _open_attempt(self, conn: Connection, key: str, token: str,
                       payload: dict[str, Any] | None, now: datetime) -> int:

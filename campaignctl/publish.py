@@ -420,7 +420,7 @@ class Publisher:
             if self.hooks:
                 self.hooks.before_send(entry)
             try:
-                published = channel.publish(post)
+                published = channel.publish(post, progress=self._renewer(claim))
             except UnknownOutcome as exc:
                 found, find_error = self._find(channel, post, entry, claim.started_at)
                 if found:
@@ -479,6 +479,21 @@ class Publisher:
                     "run will reconcile it", url=published.url or published.platform_id,
                     error=exc.message), published=published)
             return self._result(entry, O_PUBLISHED, published=published)
+
+    def _renewer(self, claim: Claim) -> Callable[[int, int], None]:
+        """A progress callback that keeps a long upload's claim fresh (a third of the lease)."""
+        last = [self.clock()]
+        every = self.ledger.lease / 3
+
+        def progress(_sent: int, _total: int) -> None:
+            now = self.clock()
+            if now - last[0] >= every:
+                last[0] = now
+                try:
+                    self.ledger.renew(claim, now)
+                except LedgerError:
+                    pass  # the send matters more; a stale claim is reconciled, never resent
+        return progress
 
     def _can_wait(self, delay: float) -> bool:
         return self.clock() + timedelta(seconds=delay) <= self._deadline_at

@@ -255,13 +255,23 @@ def test_stale_sending_rows_by_lease_and_by_dead_pid(led):
         conn.execute(ledger_mod.occurrences.update()
                      .where(ledger_mod.occurrences.c.key == b.key)
                      .values(claim_owner=f"{ledger_mod.socket.gethostname()}:{dead.pid}"))
+        # a: claimed on another host, whose processes we cannot see
+        conn.execute(ledger_mod.occurrences.update()
+                     .where(ledger_mod.occurrences.c.key == a.key)
+                     .values(claim_owner="elsewhere.example:4242"))
     rows = led.rows([a.key, b.key, c.key])
-    assert not led.is_stale(rows[a.key], NOW + timedelta(minutes=5))  # our own live claim
+    assert not led.is_stale(rows[a.key], NOW + timedelta(minutes=9))
     assert led.is_stale(rows[a.key], NOW + timedelta(minutes=11))  # lease expired
-    assert led.is_stale(rows[b.key], NOW)
+    assert led.is_stale(rows[b.key], NOW)  # owner died: no need to wait for the lease
+    assert not led.is_stale(rows[c.key], NOW + timedelta(minutes=30))  # alive: a long upload
+    assert led.is_stale(rows[c.key], NOW + timedelta(minutes=61))  # hung or pid reused
     assert [r.key for r in led.unresolved(NOW)] == [b.key]
-    assert {r.key for r in led.unresolved(NOW + timedelta(minutes=11))} == {a.key, b.key, c.key}
+    assert {r.key for r in led.unresolved(NOW + timedelta(minutes=11))} == {a.key, b.key}
     assert led.take_over(rows[c.key], NOW) is None  # live and fresh: hands off
+    claim_c = led.take_over(rows[c.key], NOW + timedelta(minutes=61))
+    assert claim_c is not None
+    assert led.renew(claim_c, NOW + timedelta(minutes=70))
+    assert led.get(c.key).claimed_at == NOW + timedelta(minutes=70)
 
 
 def test_skip_never_overrides_sent_rows(led):

@@ -460,3 +460,24 @@ def test_a_broken_database_is_a_ledger_error(sqlite_led):
     with pytest.raises(LedgerError) as err:
         sqlite_led.status()
     assert "the ledger database failed" in err.value.one_line() and err.value.hint
+
+
+def test_a_long_upload_keeps_its_claim_fresh(sqlite_led, sb):
+    clock_at = [now()]
+    start = clock_at[0]
+
+    class SlowUpload(FakeChannel):
+        def publish(self, post, progress=None):
+            for i in range(4):  # 16 minutes of "upload", reporting progress
+                clock_at[0] += timedelta(minutes=4)
+                progress(i, 4)
+                row = sqlite_led.get(post.key)
+                # never stale for a second run, even on another host with a 10-minute lease
+                assert row.claimed_at >= clock_at[0] - timedelta(minutes=8)
+            return super().publish(post, progress)
+
+    e = entry(0, start, channel="fake-a")
+    pub = publisher(sqlite_led, sb, clock=lambda: clock_at[0],
+                    channel_for=channels(sb, **{"fake-a": SlowUpload}))
+    assert pub.publish([e], start).counts == {"published": 1}
+    assert sqlite_led.get(e.key).claimed_at > start + timedelta(minutes=10)
