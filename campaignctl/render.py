@@ -191,9 +191,21 @@ def _has_jinja(text: str) -> bool:
     return "{" in text and ("{{" in text or "{%" in text or "{#" in text)
 
 
-def _depends_on_when(text: str) -> bool:
-    # Conservative: a false positive only costs caching, never correctness.
-    return "when" in text
+def _scope(strings: list[str]) -> tuple[bool, bool, bool]:
+    """(uses `when`, uses the channel, uses the post) for the Jinja among ``strings``.
+
+    Conservative substring tests: a false positive only costs caching, never correctness.
+    ``utm`` reads the channel, campaign and post from the context, so it counts as all.
+    """
+    when = channel = post = False
+    for text in strings:
+        if not _has_jinja(text):
+            continue
+        when = when or "when" in text
+        uses_utm = "utm" in text
+        channel = channel or uses_utm or "channel" in text
+        post = post or uses_utm or "post" in text
+    return when, channel, post
 
 
 _THREAD_BREAK = re.compile(r"^[ \t]*---[ \t]*$", re.MULTILINE)
@@ -219,7 +231,7 @@ def _threads(platform: str) -> bool:
 # --- the renderer --------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class _Plan:
     """Everything about one (post, channel) that does not change between occurrences."""
 
@@ -233,6 +245,18 @@ class _Plan:
     static: bool  # no string depends on `when`: vars, media, options computed once
     media: list[Media] | None = None
     options: dict[str, Any] | None = None
+    channel: dict[str, str] | None = None
+
+
+@dataclass(slots=True)
+class _Shared:
+    """What one post renders to on every channel, when none of its strings read the channel."""
+
+    campaign: Campaign
+    post: Post
+    when_free: bool  # no var, alt text or option string reads `when`
+    base: dict[str, Any] | None = None  # campaign, post and vars; None: per channel
+    media: list[Media] | None = None  # None: alt text reads the channel
 
 
 class Renderer:
@@ -243,9 +267,16 @@ class Renderer:
         self._root = Path(workspace.root)
         self._templates_dir = self._root / "templates"
         self.env = _make_env(self._templates_dir)
+        self._globals = dict(self.env.globals)
+        self._types: dict[Path, tuple[str, str] | None] = {}  # media path -> sniffed type
         self._strings: dict[str, Template] = {}
         self._lookups: dict[tuple[str, str, str], tuple[Template, str] | Problem] = {}
         self._plans: dict[tuple[str, str, str], _Plan] = {}
+        self._shared: dict[tuple[str, str], _Shared] = {}
+        # campaign id -> (campaign, its namespace with rendered vars, or None if those
+        # vars read the post, channel or time)
+        self._campaigns: dict[str, tuple[Campaign, dict[str, Any] | None]] = {}
+        self._channels: dict[tuple[str, str], dict[str, str]] = {}
 
     # -- public ------------------------------------------------------------------------
 
@@ -258,10 +289,10 @@ class Renderer:
             plan = self._plans[key] = self._plan(campaign, post, account)
         when = occurrence.at
         if plan.static:
-            ctx = {**plan.base, "when": when}
+            ctx = {**plan.base, "channel": plan.channel, "when": when}
             media, options = plan.media, plan.options
         else:
-            ctx = self._dynamic_context(plan, account, when)
+            ctx = self._dynamic_context(campaign, post, account, when)
             media = self._media(post, ctx)
             options = self._options(campaign, post, account.platform, ctx)
         text = self._run(plan.template, ctx, plan.template_file, plan.source_mark).strip()
@@ -276,6 +307,11 @@ class Renderer:
         )
 
     # -- building a plan ---------------------------------------------------------------
+    #
+    # Three levels, each computed once: the campaign (its vars), the post (its vars and
+    # media, shared by its channels), the channel (template, options). A level whose
+    # strings read something more specific falls back to the next one down, and strings
+    # that read `when` are rendered per occurrence.
 
     def _plan(self, campaign: Campaign, post: Post, account: Account) -> _Plan:
         if post.text is not None:
@@ -285,22 +321,78 @@ class Renderer:
         else:
             template, template_file = self._lookup(post, account)
             text_mark = post.mark_of("template")
-        strings = _strings_in(campaign.vars, post.vars, [m.alt for m in post.media],
-                              post.options.get(account.platform, {}))
-        if account.platform == "youtube":
-            strings.append(campaign.name)
-        static = not any(_depends_on_when(s) for s in strings if _has_jinja(s))
+        platform = account.platform
+        shared = self._shared_for(campaign, post)
+        option_strings = _strings_in(post.options.get(platform))
+        if platform == "youtube" and "title" not in (post.options.get(platform) or {}):
+            option_strings.append(campaign.name)
+        static = shared.when_free and not _scope(option_strings)[0]
         plan = _Plan(campaign, post, template, template_file, text_mark, {},
-                     _threads(account.platform), static)
-        if static:
-            # `when` is never read by these strings; any aware datetime keeps filters happy.
-            plan.base = self._dynamic_context(plan, account, None)
-            plan.base.pop("when", None)
-            plan.media = self._media(post, plan.base)
-            plan.options = self._options(campaign, post, account.platform, plan.base)
+                     _threads(platform), static)
+        if not static:
+            return plan
+        plan.channel = self._channel_ns(account)
+        if shared.base is not None:
+            # The post's context is shared by its channels (no per-plan copy: with 10,000
+            # plans the copies cost more than they save); render() adds the channel.
+            plan.base = shared.base
+            full = {**shared.base, "channel": plan.channel}
         else:
-            plan.base = self._namespaces(campaign, post, account)
+            plan.base = full = self._dynamic_context(campaign, post, account, None)
+            del full["when"]  # when_free: no string reads it
+        plan.media = shared.media if shared.media is not None else self._media(post, full)
+        plan.options = self._options(campaign, post, platform, full)
         return plan
+
+    def _shared_for(self, campaign: Campaign, post: Post) -> _Shared:
+        key = (campaign.id, post.id)
+        shared = self._shared.get(key)
+        if shared is not None and shared.post is post and shared.campaign is campaign:
+            return shared
+        campaign_ns = self._campaign_ns(campaign)
+        var_strings = _strings_in(post.vars)
+        alt_strings = [m.alt for m in post.media if m.alt]
+        when_c = campaign_ns is None and _scope(_strings_in(campaign.vars))[0]
+        when_v, channel_v, _ = _scope(var_strings)
+        when_a, channel_a, _ = _scope(alt_strings)
+        shared = _Shared(campaign, post, not (when_c or when_v or when_a))
+        self._shared[key] = shared
+        if not shared.when_free or campaign_ns is None or channel_v:
+            return shared
+        ctx: dict[str, Any] = {**self._globals, "campaign": campaign_ns,
+                               "post": {"id": post.id, "vars": post.vars}}
+        cvars = campaign_ns["vars"]
+        ctx["vars"] = {**cvars, **post.vars}
+        pvars = self._render_mapping(post.vars, ctx, lambda k: post.mark_of(f"vars.{k}"))
+        ctx["post"] = {"id": post.id, "vars": pvars}
+        ctx["vars"] = {**cvars, **pvars} if pvars else cvars
+        shared.base = ctx
+        if not channel_a:
+            shared.media = self._media(post, ctx)
+        return shared
+
+    def _campaign_ns(self, campaign: Campaign) -> dict[str, Any] | None:
+        """The ``campaign`` namespace with rendered vars, or None if they vary by post."""
+        hit = self._campaigns.get(campaign.id)
+        if hit is not None and hit[0] is campaign:
+            return hit[1]
+        when, channel, post = _scope(_strings_in(campaign.vars))
+        ns: dict[str, Any] | None = None
+        if not (when or channel or post):
+            ns = {"id": campaign.id, "name": campaign.name, "timezone": campaign.timezone,
+                  "vars": campaign.vars}
+            ctx = {**self._globals, "campaign": ns, "vars": campaign.vars}
+            ns = {**ns, "vars": self._render_mapping(campaign.vars, ctx, lambda k: (
+                campaign.marks.get(f"vars.{k}") or campaign.mark))}
+        self._campaigns[campaign.id] = (campaign, ns)
+        return ns
+
+    def _channel_ns(self, account: Account) -> dict[str, str]:
+        key = (account.name, account.platform)
+        ns = self._channels.get(key)
+        if ns is None:
+            ns = self._channels[key] = {"name": account.name, "platform": account.platform}
+        return ns
 
     def _lookup(self, post: Post, account: Account) -> tuple[Template, str]:
         name = post.template or ""
@@ -354,23 +446,20 @@ class Renderer:
 
     # -- contexts ----------------------------------------------------------------------
 
-    def _namespaces(self, campaign: Campaign, post: Post, account: Account) -> dict[str, Any]:
-        return {
+    def _dynamic_context(self, campaign: Campaign, post: Post, account: Account,
+                         when: datetime | None) -> dict[str, Any]:
+        """The full template context, every var rendered for this channel and ``when``."""
+        ctx: dict[str, Any] = {
+            **self._globals,
             "campaign": {"id": campaign.id, "name": campaign.name,
                          "timezone": campaign.timezone, "vars": campaign.vars},
             "post": {"id": post.id, "vars": post.vars},
-            "channel": {"name": account.name, "platform": account.platform},
+            "channel": self._channel_ns(account),
+            "when": when,
         }
-
-    def _dynamic_context(self, plan: _Plan, account: Account,
-                         when: datetime | None) -> dict[str, Any]:
-        """The template context with every var rendered (for this ``when``)."""
-        campaign, post = plan.campaign, plan.post
-        ctx = self._namespaces(campaign, post, account)
-        ctx["when"] = when
         # Campaign vars see the raw campaign vars; post vars see the rendered campaign vars
         # overlaid with the raw post vars: one pass each, no recursion to get lost in.
-        ctx["vars"] = dict(campaign.vars)
+        ctx["vars"] = campaign.vars
         cvars = self._render_mapping(campaign.vars, ctx, lambda k: (
             campaign.marks.get(f"vars.{k}") or campaign.mark))
         ctx["vars"] = {**cvars, **post.vars}
@@ -382,7 +471,8 @@ class Renderer:
 
     def _render_mapping(self, values: Mapping[str, Any], ctx: dict[str, Any],
                         mark_of: Callable[[str], Mark | None]) -> dict[str, Any]:
-        return {k: self._render_value(v, ctx, mark_of(k)) for k, v in values.items()}
+        return {k: v if type(v) is str and not _has_jinja(v)
+                else self._render_value(v, ctx, mark_of(k)) for k, v in values.items()}
 
     def _render_value(self, value: Any, ctx: dict[str, Any], mark: Mark | None) -> Any:
         if isinstance(value, str):
@@ -401,15 +491,20 @@ class Renderer:
             alt = item.alt
             if alt is not None:
                 alt = self._render_value(alt, ctx, item.mark or post.mark_of(f"media.{i}.alt"))
-            typed = media_mod.with_type(item, self._root)
-            if alt != typed.alt:
-                typed = Media(typed.path, alt, typed.mark, typed.kind, typed.mime)
-            out.append(typed)
+            if item.path in self._types:
+                found = self._types[item.path]
+            else:
+                path = item.path if item.path.is_absolute() else self._root / item.path
+                found = self._types[item.path] = media_mod.sniff(path)
+            kind, mime = found if found is not None else (item.kind, item.mime)
+            out.append(Media(item.path, alt, item.mark, kind, mime))
         return out
 
     def _options(self, campaign: Campaign, post: Post, platform: str,
                  ctx: dict[str, Any]) -> dict[str, Any]:
         raw = post.options.get(platform) or {}
+        if not raw and platform != "youtube":
+            return {}
         options = {k: self._render_value(v, ctx, post.mark_of(f"options.{platform}.{k}"))
                    for k, v in raw.items()}
         if platform == "youtube" and "title" not in options:
@@ -421,8 +516,18 @@ class Renderer:
 
     def _run(self, template: Template, ctx: dict[str, Any], template_file: str | None,
              mark: Mark | None) -> str:
+        """Render with ``ctx``, which already holds the environment's globals.
+
+        Every context here is built with the globals merged in once (they are the
+        environment's: we never pass per-template globals), so this skips the two dict
+        copies Template.render makes; on failure it does what Template.render does.
+        """
         try:
-            return template.render(ctx)
+            try:
+                return "".join(template.root_render_func(template.new_context(ctx, shared=True)))
+            except Exception:
+                self.env.handle_exception()  # re-raises with template lines in the traceback
+                raise  # not reached
         except CampaignctlError:
             raise
         except Exception as exc:  # every Jinja failure becomes one located line

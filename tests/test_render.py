@@ -451,3 +451,12 @@ def test_post_without_template_or_text(ws):
     err = render_error(ws, post())
     assert err.problem.code == "template-missing"
     assert (err.problem.file, err.problem.line) == (YAML, 12)
+
+
+def test_jinja_globals_work_in_every_string(ws):
+    p = post(text="{{ vars.c }} {{ vars.p }} {{ range(2) | list }}",
+             vars={"p": "{{ range(3) | list | length }}"},
+             media=[Media(Path("media/poster.png"), alt="{{ range(4) | list | length }}")])
+    out = render(ws, p, FB, campaign(p, vars={"c": "{{ range(1) | list }}"}))
+    assert out.parts == ["[0] 3 [0, 1]"]
+    assert out.media[0].alt == "4"

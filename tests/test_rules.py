@@ -8,6 +8,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from campaignctl import rules
 from campaignctl.errors import Problem
@@ -388,3 +390,36 @@ def test_duplicate_threads_compare_every_part():
     posts = weekly([["Satu", "Dua"], ["Satu", "Tiga"], ["Satu", "Dua"]])
     (problem,) = rules.duplicate_warnings(posts, MARKS)
     assert "2026-12-01, 2026-12-15" in problem.message
+
+
+# --- the emoji-scan shortcut is exact -----------------------------------------------------------
+
+TOKENS = ["a", "Z", "9", "#", "*", " ", "\n", ".", "é", "e\u0301", "漢", "“", "”", "—", "©", "®",
+          "\u200d", "\ufe0f", "\u20e3", "\U0001F600", "\U0001F3FD", "\U0001F469", "\U0001F680",
+          FAMILY, ASTRONAUT, "1\ufe0f\u20e3", "#\u20e3", "\u2764", URL, " example.go.id ",
+          "http://t.co/abc", "\U0001F1EE\U0001F1E9"]
+
+
+def _reference_length(text: str) -> int:
+    """parse_tweet with its own, unshortened emoji scan."""
+    from importlib import import_module
+
+    rules._parse_tweet()  # make sure the shortcut is installed, then bypass it
+    module = import_module("twitter_text.parse_tweet")
+    fast = module.extract_emojis_with_indices
+    module.extract_emojis_with_indices = rules._original_extract
+    try:
+        return module.parse_tweet(text).weightedLength
+    finally:
+        module.extract_emojis_with_indices = fast
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(TOKENS), max_size=40).map("".join) | st.text(max_size=60))
+def test_x_length_matches_twitter_text_without_the_shortcut(text):
+    assert rules._parse_tweet()(text).weightedLength == _reference_length(text)
+
+
+def test_shortcut_is_installed():
+    rules._parse_tweet()
+    assert rules._original_extract is not None
