@@ -194,6 +194,11 @@ class OccurrenceStatus:
     last_error: str | None = None
     updated_at: datetime | None = None
 
+    @property
+    def sendable(self) -> bool:
+        """True when a run may claim this row and send it."""
+        return self.state == PENDING or (self.state in (FAILED, SKIPPED) and self.retryable)
+
     def published(self) -> Published | None:
         """The platform's ids as a Published, for delete and metrics."""
         if not self.platform_id:
@@ -445,11 +450,13 @@ class Ledger:
             for chunk in _chunks(rows):
                 conn.execute(self._insert(occurrences).on_conflict_do_nothing(), list(chunk))
 
-    def skip(self, entries: Sequence[tuple[PlanEntry, str]],
-             now: datetime | None = None) -> list[str]:
+    def skip(self, entries: Sequence[tuple[PlanEntry, str]], now: datetime | None = None, *,
+             reopenable: bool = False) -> list[str]:
         """Record entries as skipped with a reason unless already sent or being sent.
 
-        Returns the keys whose row says skipped with that reason afterwards.
+        ``reopenable`` skips (blackout, paused, not approved) may be sent later if the plan
+        changes; retracted and missed ones never. Returns the keys whose row says skipped
+        with that reason afterwards.
         """
         now = now or _now()
         if not entries:
@@ -457,13 +464,14 @@ class Ledger:
         reasons = {e.key: reason for e, reason in entries}
         with self.engine.begin() as conn:
             for chunk in _chunks(list(entries)):
-                rows = [self._new_row(e, SKIPPED, reason, now) for e, reason in chunk]
+                rows = [dict(self._new_row(e, SKIPPED, reason, now), retryable=reopenable)
+                        for e, reason in chunk]
                 conn.execute(self._insert(occurrences).on_conflict_do_nothing(), rows)
             for key, reason in reasons.items():
                 conn.execute(
                     update(occurrences)
                     .where(occurrences.c.key == key, self._claimable())
-                    .values(state=SKIPPED, reason=reason, retryable=False, updated_at=now))
+                    .values(state=SKIPPED, reason=reason, retryable=reopenable, updated_at=now))
             skipped: list[str] = []
             for chunk in _chunks(list(reasons)):
                 q = select(occurrences.c.key, occurrences.c.state, occurrences.c.reason).where(
@@ -474,20 +482,25 @@ class Ledger:
 
     @staticmethod
     def _claimable():  # type: ignore[no-untyped-def]
+        # retryable marks a failure worth another run, or a skip the plan may lift.
         return or_(occurrences.c.state == PENDING,
-                   and_(occurrences.c.state == FAILED, occurrences.c.retryable.is_(True)))
+                   and_(occurrences.c.state.in_((FAILED, SKIPPED)),
+                        occurrences.c.retryable.is_(True)))
 
     def claim(self, key: str, payload: dict[str, Any] | None = None,
-              now: datetime | None = None) -> Claim | None:
-        """Atomically take a pending (or retryable failed) row for sending; None if lost."""
+              now: datetime | None = None, content_hash: str | None = None) -> Claim | None:
+        """Atomically take a pending (or retryable) row for sending; None if another won."""
         now = now or _now()
         token = uuid.uuid4().hex
+        values: dict[str, Any] = dict(
+            state=SENDING, claim_token=token, claim_owner=owner_id(), claimed_at=now,
+            attempts=occurrences.c.attempts + 1, reason=None, updated_at=now)
+        if content_hash:  # the text may have been edited while pending: same key, new hash
+            values["content_hash"] = content_hash
         with self.engine.begin() as conn:
             res = conn.execute(
                 update(occurrences)
-                .where(occurrences.c.key == key, self._claimable())
-                .values(state=SENDING, claim_token=token, claim_owner=owner_id(),
-                        claimed_at=now, attempts=occurrences.c.attempts + 1, updated_at=now))
+                .where(occurrences.c.key == key, self._claimable()).values(**values))
             if res.rowcount != 1:
                 return None
             attempt_id = self._open_attempt(conn, key, token, payload, now)

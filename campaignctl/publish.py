@@ -42,8 +42,6 @@ from .errors import (
 )
 from .i18n import t
 from .ledger import (
-    FAILED,
-    PENDING,
     PUBLISHED,
     RETRACTED,
     SENDING,
@@ -330,7 +328,12 @@ class Publisher:
         if dry_run:
             return self._dry_run(to_send, to_skip)
 
-        skipped = set(self.ledger.skip(to_skip, now))
+        # Plan skips (blackout, paused, not approved) may be lifted by a later plan; a
+        # retracted or missed occurrence stays skipped for good.
+        lifted = [(e, r) for e, r in to_skip if e.status == PLAN_SKIPPED]
+        final = [(e, r) for e, r in to_skip if e.status != PLAN_SKIPPED]
+        skipped = set(self.ledger.skip(lifted, now, reopenable=True))
+        skipped |= set(self.ledger.skip(final, now))
         self.ledger.ensure(to_send, now)
         rows = self.ledger.rows([e.key for e in due])
         ordered: list[tuple[PlanEntry, Callable[[], EntryResult]]] = []
@@ -346,7 +349,7 @@ class Publisher:
                 immediate[e.key] = self._existing(e, row)
         for e in to_send:
             row = rows.get(e.key)
-            if row is None or row.state == PENDING or (row.state == FAILED and row.retryable):
+            if row is None or row.sendable:
                 ordered.append((e, _bind(self._send, e)))
             elif row.state == UNKNOWN or self.ledger.is_stale(row, now):
                 ordered.append((e, _bind(self._resolve, e, row, None)))
@@ -363,7 +366,7 @@ class Publisher:
         results = [self._result(e, O_SKIPPED, reason) for e, reason in to_skip]
         for e in to_send:
             row = rows.get(e.key)
-            if row is None or row.state == PENDING or (row.state == FAILED and row.retryable):
+            if row is None or row.sendable:
                 assert e.rendered is not None
                 results.append(self._result(e, O_WOULD_SEND, payload=e.rendered.payload()))
             else:
@@ -389,7 +392,8 @@ class Publisher:
         """Claim and send one entry; every path ends in a ledger state."""
         try:
             payload = entry.rendered.payload()
-            claim = self.ledger.claim(entry.key, payload, now=self.clock())
+            claim = self.ledger.claim(entry.key, payload, now=self.clock(),
+                                      content_hash=entry.rendered.content_hash())
             if claim is None:  # another run won the claim between our read and now
                 return self._existing(entry, self.ledger.get(entry.key))
             return self._attempts(entry, claim, resend_budget=1)

@@ -128,7 +128,13 @@ def test_missed_and_plan_skipped_entries_are_recorded_never_sent(sqlite_led, sb)
     assert by_key[fresh.key].outcome == "published"
     assert posted(sb) == [fresh.rendered.text]
     assert sqlite_led.get(old.key).state == SKIPPED
-    assert not summary.ok is False  # skipped is not a failure
+    assert summary.ok  # skipped is not a failure
+    # the blackout is lifted in the campaign file: the next plan schedules it, and it goes out
+    lifted = entry(1, blackout.at)
+    again = publisher(sqlite_led, sb).publish([old, lifted, fresh], t0 + timedelta(minutes=1))
+    assert Counter(r.outcome for r in again.results) == {"skipped": 1, "published": 1,
+                                                         "already-done": 1}
+    assert sorted(posted(sb)) == sorted([fresh.rendered.text, lifted.rendered.text])
 
 
 def test_dry_run_shows_payloads_and_touches_nothing(sqlite_led, sb):
