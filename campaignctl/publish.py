@@ -390,15 +390,20 @@ class Publisher:
 
     def _send(self, entry: PlanEntry) -> EntryResult:
         """Claim and send one entry; every path ends in a ledger state."""
+        assert entry.rendered is not None
         try:
-            payload = entry.rendered.payload()
-            claim = self.ledger.claim(entry.key, payload, now=self.clock(),
+            claim = self.ledger.claim(entry.key, entry.rendered.payload(), now=self.clock(),
                                       content_hash=entry.rendered.content_hash())
             if claim is None:  # another run won the claim between our read and now
                 return self._existing(entry, self.ledger.get(entry.key))
+        except CampaignctlError as exc:  # nothing was sent
+            return self._result(entry, O_FAILED, exc.one_line())
+        try:
             return self._attempts(entry, claim, resend_budget=1)
         except CampaignctlError as exc:
-            return self._result(entry, O_FAILED, exc.one_line())
+            # The ledger failed mid-send: the row keeps our claim, so once this process is
+            # gone the next run finds the post on the platform before sending anything.
+            return self._result(entry, O_UNKNOWN, exc.one_line())
 
     def _attempts(self, entry: PlanEntry, claim: Claim, resend_budget: int) -> EntryResult:
         """Send with retries; the claim is held throughout, so nobody else can send."""
