@@ -212,7 +212,7 @@ _THREAD_BREAK = re.compile(r"^[ \t]*---[ \t]*$", re.MULTILINE)
 
 
 def split_thread(text: str) -> list[str]:
-    """Split X text into thread parts at lines that are only ``---``; parts stripped, empties dropped."""
+    """X text -> thread parts, split at lines holding only ``---``; stripped, empties dropped."""
     if "---" not in text:
         return [text] if text else []
     return [p for p in (part.strip() for part in _THREAD_BREAK.split(text)) if p]
@@ -240,7 +240,7 @@ class _Plan:
     template: Template
     template_file: str | None  # relative to the workspace; None for inline text
     source_mark: Mark | None  # where inline text (or the post) is written
-    base: dict[str, Any]  # campaign / post / channel namespaces (and vars when static)
+    base: dict[str, Any]  # the context but `channel` and `when` (static plans only)
     thread: bool
     static: bool  # no string depends on `when`: vars, media, options computed once
     media: list[Media] | None = None

@@ -12,7 +12,6 @@ and what to do.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from functools import cache, lru_cache
@@ -81,10 +80,12 @@ def _parse_tweet() -> Callable[[str], Any]:
         original = module.extract_emojis_with_indices
     except (ImportError, AttributeError, ValueError):  # a future layout: stay correct, slower
         return module.parse_tweet  # type: ignore[no-any-return]
-    candidates = re.compile("[" + "".join(re.escape(c) for c in sorted(chars)) + "]")
+    candidates = frozenset(chars)
 
     def extract_emojis_with_indices(text: str) -> list[dict]:
-        return original(text) if candidates.search(text) else []
+        if text.isascii() or candidates.isdisjoint(text):
+            return []
+        return original(text)
 
     _original_extract = original
     module.extract_emojis_with_indices = extract_emojis_with_indices
@@ -157,20 +158,25 @@ def check(post: RenderedPost, mark: Mark | None, *, root: Path | None = None) ->
 
 def _check_text(post: RenderedPost, mark: Mark | None, limits: Limits,
                 name: str) -> list[Problem]:
+    # Messages are built only when something is wrong: this runs for every
+    # (occurrence, channel) and most posts are fine.
     problems = []
     count = _COUNTERS.get(limits.text_counter, len)
-    unit = t(_UNITS.get(limits.text_counter, "characters"))
     threaded = limits.thread and len(post.parts) > 1
-    label = t(_TEXT_NAMES.get(post.platform, "text"))
-    if limits.thread and not any(p.strip() for p in post.parts) and not post.media:
+    if limits.thread and not post.media and not any(p.strip() for p in post.parts):
         return [_problem(mark, t("{platform} post is empty", platform=name),
                          t("write some text or attach media"), code="text-empty")]
+
+    def what(i: int) -> str:
+        if threaded:
+            return t("{platform} thread part {n}", platform=name, n=i)
+        return t("{platform} {label}", platform=name,
+                 label=t(_TEXT_NAMES.get(post.platform, "text")))
+
     for i, part in enumerate(post.parts, 1):
-        what = (t("{platform} thread part {n}", platform=name, n=i) if threaded
-                else t("{platform} {label}", platform=name, label=label))
         if threaded and not part.strip():
             problems.append(_problem(
-                mark, t("{what} is empty", what=what),
+                mark, t("{what} is empty", what=what(i)),
                 t("write some text, or remove the empty part between --- lines"),
                 code="text-empty"))
             continue
@@ -179,8 +185,9 @@ def _check_text(post: RenderedPost, mark: Mark | None, limits: Limits,
             hint = (t("shorten it or split the thread with a line containing only ---")
                     if limits.thread else t("shorten it"))
             problems.append(_problem(
-                mark, t("{what} is {length} {unit}; the limit is {limit}", what=what,
-                        length=length, unit=unit, limit=limits.text_max),
+                mark, t("{what} is {length} {unit}; the limit is {limit}", what=what(i),
+                        length=length, limit=limits.text_max,
+                        unit=t(_UNITS.get(limits.text_counter, "characters"))),
                 hint, code="text-too-long"))
     return problems
 
@@ -204,17 +211,16 @@ def _check_media_files(post: RenderedPost, typed: list[Media], mark: Mark | None
     for item in typed:
         where = item.mark or mark
         path = _resolve(item.path, root)
-        shown = _shown(item.path, root)
         if not path.is_file():
             problems.append(_problem(
-                where, t("media file {path} does not exist", path=shown),
+                where, t("media file {path} does not exist", path=_shown(item.path, root)),
                 t("check the path (relative to the workspace folder) or add the file"),
                 code="media-missing"))
             continue
         if item.kind is None:
             problems.append(_problem(
                 where, t("{path} is not a picture or video (its content is {content})",
-                         path=shown, content=media_mod.describe(path)),
+                         path=_shown(item.path, root), content=media_mod.describe(path)),
                 t("attach a PNG, JPEG or GIF picture or an MP4 video"),
                 code="media-type"))
             continue
@@ -222,20 +228,20 @@ def _check_media_files(post: RenderedPost, typed: list[Media], mark: Mark | None
         if promised and promised != item.mime and not _same_family(promised, item.mime):
             problems.append(_problem(
                 where, t("{path} is named like {promised} but its content is {actual}",
-                         path=shown, promised=promised, actual=item.mime),
+                         path=_shown(item.path, root), promised=promised, actual=item.mime),
                 t("rename the file to match its content"),
                 severity="warning", code="media-extension"))
         alt = (item.alt or "").strip()
         if not alt:
             problems.append(_problem(
-                where, t("{path} has no alt text", path=shown),
+                where, t("{path} has no alt text", path=_shown(item.path, root)),
                 t("add `alt:` describing the {kind} for people who cannot see it",
                   kind=t("video") if item.kind == "video" else t("picture")),
                 code="alt-missing"))
         elif limits.alt_text_max is not None and len(alt) > limits.alt_text_max:
             problems.append(_problem(
                 where, t("alt text of {path} is {length} characters; the limit is {limit}",
-                         path=shown, length=len(alt), limit=limits.alt_text_max),
+                         path=_shown(item.path, root), length=len(alt), limit=limits.alt_text_max),
                 t("shorten the alt text"), code="alt-too-long"))
     return problems
 
@@ -263,6 +269,8 @@ def _check_media_counts(post: RenderedPost, typed: list[Media], mark: Mark | Non
                         limits: Limits, name: str) -> list[Problem]:
     problems = []
     images, videos = _counts(post, typed)
+    if not images and not videos and not limits.requires_video:
+        return problems
     video_word = t("video or GIF") if post.platform in _GIF_IS_VIDEO else t("video")
     if images > limits.max_images:
         message = (t("{platform} posts cannot carry pictures; this one has {n}",

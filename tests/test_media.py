@@ -116,7 +116,8 @@ def test_with_type_missing_file_is_unchanged(tmp_path):
 
 
 @pytest.mark.parametrize("name, expected", [
-    ("a.png", "image/png"), ("a.JPG", "image/jpeg"), ("a.mp4", "video/mp4"), ("a.xyz", None), ("a.webp", "image/webp"), ("a.mov", "video/quicktime"),
+    ("a.png", "image/png"), ("a.JPG", "image/jpeg"), ("a.mp4", "video/mp4"), ("a.xyz", None),
+    ("a.webp", "image/webp"), ("a.mov", "video/quicktime"),
 ])
 def test_mime_from_name(name, expected):
     assert media.mime_from_name(Path(name)) == expected
