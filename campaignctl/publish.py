@@ -327,6 +327,8 @@ class Publisher:
 
         if dry_run:
             return self._dry_run(to_send, to_skip)
+        # Emergency posts (a flood warning) jump each channel's queue; issue 5 may add more.
+        to_send.sort(key=lambda e: e.priority != "emergency")
 
         # Plan skips (blackout, paused, not approved) may be lifted by a later plan; a
         # retracted or missed occurrence stays skipped for good.

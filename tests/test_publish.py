@@ -487,3 +487,11 @@ def test_a_long_upload_keeps_its_claim_fresh(sqlite_led, sb):
                     channel_for=channels(sb, **{"fake-a": SlowUpload}))
     assert pub.publish([e], start).counts == {"published": 1}
     assert sqlite_led.get(e.key).claimed_at > start + timedelta(minutes=10)
+
+
+def test_emergency_posts_go_first_in_their_channel(sqlite_led, sb):
+    t0 = now()
+    due = [entry(i, t0 - timedelta(minutes=5 - i), channel="fake-a") for i in range(4)]
+    due[3].priority = "emergency"
+    publisher(sqlite_led, sb, channel_for=channels(sb, **{"fake-a": Tight})).publish(due, t0)
+    assert posted(sb)[0] == due[3].rendered.text
