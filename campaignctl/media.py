@@ -66,26 +66,39 @@ def sniff(path: Path) -> tuple[str, str] | None:
     return found
 
 
-def describe(path: Path) -> str:
-    """A short human description of what a file holds, for "this is not media" errors."""
+def content_type(path: Path) -> str | None:
+    """The MIME type of any file's content ("text/plain" and "inode/x-empty" included); None if
+    it cannot be read."""
+    path = Path(path)
+    found = sniff(path)
+    if found is not None:
+        return found[1]
     try:
         guess = filetype.guess(str(path))
-    except OSError:
-        return "unreadable"
-    if guess is not None:
-        return guess.mime
-    try:
         with open(path, "rb") as fh:
             head = fh.read(4096)
     except OSError:
-        return "unreadable"
+        return None
+    if guess is not None:
+        return guess.mime
     if not head:
-        return "empty"
+        return "inode/x-empty"
     try:
         head.decode("utf-8")
     except UnicodeDecodeError:
-        return "unrecognised binary data"
-    return "text"
+        return "application/octet-stream"
+    return "text/plain"
+
+
+_PLAIN_NAMES = {"text/plain": "text", "inode/x-empty": "empty",
+                "application/octet-stream": "unrecognised binary data"}
+
+
+def describe(mime: str | None) -> str:
+    """A short human name for what a file holds, for "this is not media" messages."""
+    if mime is None:
+        return "unreadable"
+    return _PLAIN_NAMES.get(mime, mime)
 
 
 def mime_from_name(path: Path) -> str | None:
@@ -93,17 +106,29 @@ def mime_from_name(path: Path) -> str | None:
     return _NAMES.guess_type(path.name, strict=False)[0]
 
 
+def type_of(path: Path) -> tuple[str | None, str | None]:
+    """(kind, mime) of a file: both for pictures and videos, (None, mime) for other files,
+    (None, None) when it is missing."""
+    found = sniff(path)
+    if found is not None:
+        return found
+    if _key(Path(path)) is None:
+        return None, None
+    return None, content_type(path)
+
+
 def with_type(media: Media, root: Path | None = None) -> Media:
     """A copy of ``media`` with ``kind`` and ``mime`` read from the file (unchanged if missing).
 
-    ``root`` resolves a relative ``media.path`` (the workspace folder); the copy keeps the
-    path as written, so content hashes do not depend on where the workspace lives.
+    A file that is not a picture or video gets its ``mime`` and no ``kind``, so later checks
+    can tell "not media" from "missing" without the workspace folder. ``root`` resolves a
+    relative ``media.path``; the copy keeps the path as written, so content hashes do not
+    depend on where the workspace lives.
     """
     path = media.path if root is None or media.path.is_absolute() else root / media.path
-    found = sniff(path)
-    if found is None:
+    kind, mime = type_of(path)
+    if mime is None:
         return media
-    kind, mime = found
     if media.kind == kind and media.mime == mime:
         return media
     return dataclasses.replace(media, kind=kind, mime=mime)

@@ -268,7 +268,7 @@ class Renderer:
         self._templates_dir = self._root / "templates"
         self.env = _make_env(self._templates_dir)
         self._globals = dict(self.env.globals)
-        self._types: dict[Path, tuple[str, str] | None] = {}  # media path -> sniffed type
+        self._types: dict[Path, tuple[str | None, str | None]] = {}  # path -> (kind, mime)
         self._strings: dict[str, Template] = {}
         self._lookups: dict[tuple[str, str, str], tuple[Template, str] | Problem] = {}
         self._plans: dict[tuple[str, str, str], _Plan] = {}
@@ -491,12 +491,11 @@ class Renderer:
             alt = item.alt
             if alt is not None:
                 alt = self._render_value(alt, ctx, item.mark or post.mark_of(f"media.{i}.alt"))
-            if item.path in self._types:
-                found = self._types[item.path]
-            else:
+            found = self._types.get(item.path)
+            if found is None:
                 path = item.path if item.path.is_absolute() else self._root / item.path
-                found = self._types[item.path] = media_mod.sniff(path)
-            kind, mime = found if found is not None else (item.kind, item.mime)
+                found = self._types[item.path] = media_mod.type_of(path)
+            kind, mime = found if found[1] is not None else (item.kind, item.mime)
             out.append(Media(item.path, alt, item.mark, kind, mime))
         return out
 

@@ -135,7 +135,9 @@ def _shown(path: Path, root: Path | None) -> str:
 def check(post: RenderedPost, mark: Mark | None, *, root: Path | None = None) -> list[Problem]:
     """Every way ``post`` breaks its channel's rules; ``mark`` is the post's YAML location.
 
-    ``root`` resolves relative media paths (the workspace folder; default: the current one).
+    Media the renderer typed (``kind``/``mime`` set) is trusted; other media is read from
+    disk, relative paths resolved against ``root`` (the workspace folder; default: the
+    current one).
     """
     name = _NAMES.get(post.platform, post.platform)
     try:
@@ -195,23 +197,20 @@ def _check_text(post: RenderedPost, mark: Mark | None, limits: Limits,
 # --- media ---------------------------------------------------------------------------
 
 
-def _resolve(path: Path, root: Path | None) -> Path:
-    return path if path.is_absolute() or root is None else root / path
-
-
 def _typed(item: Media, root: Path | None) -> Media:
-    if item.kind and item.mime:
+    if item.mime:
         return item
     return media_mod.with_type(item, root)
 
 
 def _check_media_files(post: RenderedPost, typed: list[Media], mark: Mark | None,
                        root: Path | None, limits: Limits) -> list[Problem]:
+    # Media the renderer typed (it knows the workspace folder) is trusted: kind set means
+    # a picture or video, mime alone means some other file, neither means missing.
     problems = []
     for item in typed:
         where = item.mark or mark
-        path = _resolve(item.path, root)
-        if not path.is_file():
+        if item.mime is None:
             problems.append(_problem(
                 where, t("media file {path} does not exist", path=_shown(item.path, root)),
                 t("check the path (relative to the workspace folder) or add the file"),
@@ -220,11 +219,12 @@ def _check_media_files(post: RenderedPost, typed: list[Media], mark: Mark | None
         if item.kind is None:
             problems.append(_problem(
                 where, t("{path} is not a picture or video (its content is {content})",
-                         path=_shown(item.path, root), content=media_mod.describe(path)),
+                         path=_shown(item.path, root),
+                         content=t(media_mod.describe(item.mime))),
                 t("attach a PNG, JPEG or GIF picture or an MP4 video"),
                 code="media-type"))
             continue
-        promised = media_mod.mime_from_name(path)
+        promised = media_mod.mime_from_name(item.path)
         if promised and promised != item.mime and not _same_family(promised, item.mime):
             problems.append(_problem(
                 where, t("{path} is named like {promised} but its content is {actual}",
@@ -241,7 +241,8 @@ def _check_media_files(post: RenderedPost, typed: list[Media], mark: Mark | None
         elif limits.alt_text_max is not None and len(alt) > limits.alt_text_max:
             problems.append(_problem(
                 where, t("alt text of {path} is {length} characters; the limit is {limit}",
-                         path=_shown(item.path, root), length=len(alt), limit=limits.alt_text_max),
+                         path=_shown(item.path, root), length=len(alt),
+                         limit=limits.alt_text_max),
                 t("shorten the alt text"), code="alt-too-long"))
     return problems
 

@@ -82,16 +82,32 @@ def test_cache_avoids_rereading(tmp_path, monkeypatch):
     assert len(calls) == 1
 
 
-@pytest.mark.parametrize("content, expected", [
-    (b"hello\n", "text"),
-    (b"", "empty"),
-    (b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n", "application/pdf"),
-    (b"\x00\xff\xfe\x80" * 10, "unrecognised binary data"),
+@pytest.mark.parametrize("content, mime, shown", [
+    (b"hello\n", "text/plain", "text"),
+    (b"", "inode/x-empty", "empty"),
+    (b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n", "application/pdf", "application/pdf"),
+    (b"\x00\xff\xfe\x80" * 10, "application/octet-stream", "unrecognised binary data"),
 ])
-def test_describe(tmp_path, content, expected):
+def test_content_type_and_describe(tmp_path, content, mime, shown):
     path = tmp_path / "thing.png"
     path.write_bytes(content)
-    assert media.describe(path) == expected
+    assert media.content_type(path) == mime
+    assert media.type_of(path) == (None, mime)
+    assert media.describe(mime) == shown
+
+
+def test_type_of_media_and_missing(tmp_path):
+    assert media.type_of(DATA / "clip.mp4") == ("video", "video/mp4")
+    assert media.type_of(tmp_path / "gone.png") == (None, None)
+    assert media.content_type(tmp_path / "gone.png") is None
+    assert media.describe(None) == "unreadable"
+
+
+def test_with_type_marks_non_media_by_mime_only(tmp_path):
+    path = tmp_path / "poster.png"
+    path.write_text("not a picture")
+    typed = media.with_type(Media(path, alt="x"))
+    assert (typed.kind, typed.mime) == (None, "text/plain")
 
 
 def test_with_type_fills_kind_and_keeps_the_rest():

@@ -330,10 +330,28 @@ def test_absolute_paths_are_shown_relative_to_root(ws):
     assert problem.message == "media file media/gone.png does not exist"
 
 
-def test_pretyped_media_is_trusted_for_kind():
-    # The renderer fills kind/mime; rules reuse them rather than re-reading the file.
-    item = Media(Path("media/clip.mp4"), alt="v", kind="video", mime="video/mp4")
-    assert errors(rp("youtube", "Halo", [item])) == []
+def test_pretyped_media_is_trusted(tmp_path, monkeypatch):
+    # The renderer fills kind/mime against the workspace folder; rules trust them, so a
+    # check run from another folder (planner passes no root) gives the same answers.
+    monkeypatch.chdir(tmp_path.parent)
+    video = Media(Path("media/clip.mp4"), alt="v", kind="video", mime="video/mp4")
+    assert errors(rp("youtube", "Halo", [video])) == []
+    notes = Media(Path("media/notes.png"), alt="n", kind=None, mime="text/plain")
+    (problem,) = errors(rp("facebook", "Halo", [notes]))
+    assert problem.message == "media/notes.png is not a picture or video (its content is text)"
+
+
+def test_rendered_media_checked_from_another_folder(ws, tmp_path, monkeypatch):
+    from campaignctl.models import Account, Campaign, Occurrence, Post, Workspace
+    from campaignctl.render import Renderer
+
+    post = Post(id="launch", text="Halo", media=[m(IMG), m("notes.png"), m("gone.png")])
+    campaign = Campaign(id="c", name="C", timezone="Asia/Jakarta", channels=["fb"],
+                        posts=[post])
+    out = Renderer(Workspace(root=ws)).render(campaign, post, Occurrence("c", "launch", WHEN),
+                                              Account("fb", "facebook"))
+    monkeypatch.chdir(tmp_path.parent)
+    assert codes(out) == ["media-type", "media-missing"]
 
 
 def test_unknown_platform_is_one_problem():
