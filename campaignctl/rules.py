@@ -56,14 +56,16 @@ _original_extract: Callable[[str], list[dict]] | None = None
 
 @cache
 def _parse_tweet() -> Callable[[str], Any]:
-    """twitter-text's parse_tweet, imported on first use and made fast for emoji-free text.
+    """twitter-text's parse_tweet, imported on first use, with a faster emoji scan.
 
-    Importing twitter_text takes ~0.2 s (it compiles a regex of every emoji), so only
-    campaigns with X posts pay it. Its emoji scan then costs ~0.5 ms per post even when
-    there is no emoji. Every emoji sequence it knows contains at least one non-ASCII code
-    point from its own emoji list, so when the text holds none of those the scan can only
-    return nothing; we skip it then and call the original otherwise. The counting itself
-    stays twitter-text's (tests compare both on random text).
+    Importing twitter_text takes ~0.2 s (it compiles one regex of every emoji), so only
+    campaigns with X posts pay it. Its scan, ``emoji.finditer(text)``, then tries that
+    regex at every position: ~5 us a character, 0.5-0.8 ms a post, more than everything
+    else validate does. A match can only start at a character that starts one of the
+    regex's own sequences (read from the same module data the regex is built from), so we
+    try ``emoji.match`` at those positions only and step past each match as finditer does:
+    the same matches, ~50x faster. The counting itself stays twitter-text's; tests compare
+    both scans on random text.
     """
     global _original_extract
     from importlib import import_module
@@ -71,21 +73,39 @@ def _parse_tweet() -> Callable[[str], Any]:
     # twitter_text/__init__ rebinds the name parse_tweet to the function: go through
     # import_module for the module itself.
     module = import_module("twitter_text.parse_tweet")
-
     try:
-        from twitter_text.regexp.emoji import emoji_list
-
-        chars = {chr(int(code, 16)) for item in emoji_list for code in item.codepoint.split()
-                 if int(code, 16) > 0x7F}
+        data = import_module("twitter_text.regexp.emoji")
+        regex = data.emoji
+        sequences = [[int(c, 16) for c in item.codepoint.split()] for item in data.emoji_list]
+        singles = data.single_codepoint_emoji_ranges
         original = module.extract_emojis_with_indices
     except (ImportError, AttributeError, ValueError):  # a future layout: stay correct, slower
         return module.parse_tweet  # type: ignore[no-any-return]
-    candidates = frozenset(chars)
+    first = {chr(seq[0]) for seq in sequences if len(seq) > 1}
+    first.update(chr(c) for low, high in singles for c in range(low, high + 1))
+    # Sequences starting with an ASCII character (keycaps: "1", FE0F, 20E3) need one of
+    # these next; checking it avoids a regex attempt at every digit.
+    ascii_second = {chr(seq[1]) for seq in sequences if len(seq) > 1 and seq[0] < 0x80}
+    ascii_alone = any(low < 0x80 for low, _ in singles)
+    first_set = frozenset(first)
 
     def extract_emojis_with_indices(text: str) -> list[dict]:
-        if text.isascii() or candidates.isdisjoint(text):
-            return []
-        return original(text)
+        if text.isascii() and not ascii_alone:
+            return []  # every sequence holds a non-ASCII code point
+        found = []
+        i, n = 0, len(text)
+        while i < n:
+            ch = text[i]
+            if ch in first_set and (ch >= "\x80" or ascii_alone
+                                    or (i + 1 < n and text[i + 1] in ascii_second)):
+                match = regex.match(text, i)
+                if match:
+                    found.append({"emoji": match.group(0),
+                                  "indices": [match.start(), match.end()]})
+                    i = match.end()
+                    continue
+            i += 1
+        return found
 
     _original_extract = original
     module.extract_emojis_with_indices = extract_emojis_with_indices

@@ -415,7 +415,9 @@ def test_duplicate_threads_compare_every_part():
 TOKENS = ["a", "Z", "9", "#", "*", " ", "\n", ".", "é", "e\u0301", "漢", "“", "”", "—", "©", "®",
           "\u200d", "\ufe0f", "\u20e3", "\U0001F600", "\U0001F3FD", "\U0001F469", "\U0001F680",
           FAMILY, ASTRONAUT, "1\ufe0f\u20e3", "#\u20e3", "\u2764", URL, " example.go.id ",
-          "http://t.co/abc", "\U0001F1EE\U0001F1E9"]
+          "http://t.co/abc", "\U0001F1EE\U0001F1E9", "\u263a", "\u00a9\ufe0f", "\U0001F3FB",
+          "\U0001F44B\U0001F3FB", "\U0001F3F4\U000E0067\U000E0062\U000E0065\U000E006E"
+          "\U000E0067\U000E007F", "1", "0\u20e3", "*\ufe0f"]
 
 
 def _reference_length(text: str) -> int:
@@ -432,8 +434,11 @@ def _reference_length(text: str) -> int:
         module.extract_emojis_with_indices = fast
 
 
-@settings(max_examples=150, deadline=None)
-@given(st.lists(st.sampled_from(TOKENS), max_size=40).map("".join) | st.text(max_size=60))
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(TOKENS) | st.characters(min_codepoint=0x2000,
+                                                         max_codepoint=0x1FAFF),
+                max_size=40).map("".join)
+       | st.text(max_size=60))
 def test_x_length_matches_twitter_text_without_the_shortcut(text):
     assert rules._parse_tweet()(text).weightedLength == _reference_length(text)
 
