@@ -25,7 +25,7 @@ from .errors import CampaignctlError, Problem
 from .i18n import t
 from .models import Mark, Media, RenderedPost
 
-__all__ = ["check", "duplicate_warnings", "x_weighted_length", "text_length"]
+__all__ = ["check", "duplicate_warnings", "text_length", "x_weighted_length", "youtube_tags_length"]
 
 # How each platform is called in messages.
 _NAMES = {"x": "X", "facebook": "Facebook", "youtube": "YouTube", "tiktok": "TikTok"}
