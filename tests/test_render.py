@@ -460,3 +460,56 @@ def test_jinja_globals_work_in_every_string(ws):
     out = render(ws, p, FB, campaign(p, vars={"c": "{{ range(1) | list }}"}))
     assert out.parts == ["[0] 3 [0, 1]"]
     assert out.media[0].alt == "4"
+
+
+# --- caching never mixes up posts, channels or occurrences -------------------------------------
+
+
+def test_post_vars_reading_the_channel_differ_per_channel(ws):
+    p = post(text="{{ vars.tag }}", vars={"tag": "via {{ channel.name }}"},
+             media=[Media(Path("media/poster.png"), alt="on {{ channel.platform }}")])
+    c, r = campaign(p), Renderer(ws)
+    a, b = r.render(c, p, occ(), X), r.render(c, p, occ(), FB)
+    assert (a.parts, b.parts) == (["via x-ministry"], ["via fb-ministry"])
+    assert (a.media[0].alt, b.media[0].alt) == ("on x", "on facebook")
+
+
+def test_alt_reading_the_channel_with_plain_vars(ws):
+    p = post(text="x", media=[Media(Path("media/poster.png"), alt="{{ channel.name }}")])
+    c, r = campaign(p), Renderer(ws)
+    assert [r.render(c, p, occ(), acct).media[0].alt for acct in (X, X2)] == [
+        "x-ministry", "x-province"]
+
+
+def test_campaign_vars_reading_the_post_differ_per_post(ws):
+    p1 = post(id="a", text="{{ vars.link }}")
+    p2 = post(id="b", text="{{ vars.link }}")
+    c = campaign(p1, p2, vars={"link": "https://ex.go.id/{{ post.id }}"})
+    r = Renderer(ws)
+    assert r.render(c, p1, occ(post_id="a"), X).parts == ["https://ex.go.id/a"]
+    assert r.render(c, p2, occ(post_id="b"), X).parts == ["https://ex.go.id/b"]
+
+
+def test_options_reading_when_follow_each_occurrence(ws):
+    p = post(text="x", options={"youtube": {"title": "Booster {{ when | date_short }}"}})
+    c, r = campaign(p), Renderer(ws)
+    titles = [r.render(c, p, occ(WHEN.replace(day=d)), YT).options["title"] for d in (1, 2)]
+    assert titles == ["Booster 1 Des 2026", "Booster 2 Des 2026"]
+
+
+def test_alt_reading_when_follows_each_occurrence(ws):
+    p = post(text="x", media=[Media(Path("media/poster.png"), alt="{{ when | date_short }}")])
+    c, r = campaign(p), Renderer(ws)
+    alts = [r.render(c, p, occ(WHEN.replace(day=d)), FB).media[0].alt for d in (1, 2)]
+    assert alts == ["1 Des 2026", "2 Des 2026"]
+
+
+def test_rendered_posts_do_not_share_mutable_fields(ws):
+    p = post(text="x", media=[Media(Path("media/poster.png"), alt="a")],
+             options={"facebook": {"link": "https://ex.go.id"}})
+    c, r = campaign(p), Renderer(ws)
+    first = r.render(c, p, occ(), FB)
+    first.media.clear()
+    first.options["link"] = "changed"
+    second = r.render(c, p, occ(), FB)
+    assert len(second.media) == 1 and second.options == {"link": "https://ex.go.id"}
