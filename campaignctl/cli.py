@@ -82,13 +82,12 @@ def _root(
         help="The workspace folder (default: the nearest folder with channels.yaml).")] = None,
 ) -> None:
     """Campaigns as code for public-service communications."""
-    if lang is not None:
-        from .i18n import LANGUAGES, set_language
+    from .i18n import LANGUAGES, set_language
 
-        if lang not in LANGUAGES:
-            _err(f"error: --lang must be one of {', '.join(LANGUAGES)}")
-            raise typer.Exit(2)
-        set_language(lang)
+    if lang is not None and lang not in LANGUAGES:
+        _err(f"error: --lang must be one of {', '.join(LANGUAGES)}")
+        raise typer.Exit(2)
+    set_language(lang)  # None: back to the environment's language
     state.workspace = workspace
 
 
@@ -299,6 +298,159 @@ def preview(
         raise typer.Exit(1)
 
 
+# --- publish, status, retract, reconcile ---------------------------------------------
+
+def _now():
+    """The current instant; CAMPAIGNCTL_NOW (ISO 8601 with offset) pins it for rehearsals."""
+    import os
+    from datetime import datetime, timezone
+
+    from .errors import UsageError
+
+    pinned = os.environ.get("CAMPAIGNCTL_NOW")
+    if pinned:
+        try:
+            moment = datetime.fromisoformat(pinned)
+        except ValueError:
+            moment = None
+        if moment is None or moment.tzinfo is None:
+            raise UsageError(f"CAMPAIGNCTL_NOW={pinned!r} is not an ISO date-time with an offset",
+                             "e.g. CAMPAIGNCTL_NOW=2026-12-01T09:00:00+08:00")
+        return moment
+    return datetime.now(timezone.utc)
+
+
+SandboxOpt = Annotated[bool, typer.Option(
+    "--sandbox", help="Send every channel to the local sandbox (started here if none runs).")]
+SandboxAtOpt = Annotated[Optional[str], typer.Option(
+    "--sandbox-url", help="A running sandbox to use (default: CAMPAIGNCTL_SANDBOX_URL or :8765).")]
+
+
+@app.command()
+@speaks
+def publish(
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show each payload; send nothing.")] = False,
+    only: Annotated[Optional[str], typer.Option(
+        "--only", help="CAMPAIGN or CAMPAIGN/POST.")] = None,
+    now_post: Annotated[Optional[str], typer.Option(
+        "--now", help="Publish CAMPAIGN/POST immediately (its next occurrence).")] = None,
+    channel: Annotated[Optional[str], typer.Option("--channel", "-c")] = None,
+    sandbox: SandboxOpt = False,
+    sandbox_url: SandboxAtOpt = None,
+    rehearse: Annotated[bool, typer.Option(
+        "--rehearse", help="With --sandbox: run the whole timeline now, in order.")] = False,
+    concurrency: Annotated[int, typer.Option("--concurrency", min=1, max=64)] = 8,
+    as_json: JsonOpt = False,
+) -> None:
+    """Send every post that is due and not yet sent — safe to run from cron every minute."""
+    from .errors import UsageError
+    from .jobs import Selection, publish_job
+    from .output import run_table
+
+    if only and now_post:
+        raise UsageError("--only and --now cannot be combined", "use one of them")
+    workspace, campaigns, problems = load(None)
+    errors = [p for p in problems if p.is_error]
+    for p in problems:
+        _err(p.one_line())
+    if errors:
+        _err("publish refused: fix the campaign files first (campaignctl validate)")
+        raise typer.Exit(1)
+    summary = publish_job(workspace, campaigns, now=_now(),
+                          selection=Selection.parse(now_post or only, channel),
+                          dry_run=dry_run, sandbox=sandbox or bool(sandbox_url),
+                          sandbox_url=sandbox_url, rehearse=rehearse, post_now=bool(now_post),
+                          concurrency=concurrency)
+    if as_json:
+        print_json(summary.to_json())
+    else:
+        typer.echo(run_table(summary, rehearse=rehearse))
+    if not summary.ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+@speaks
+def status(
+    campaign: Annotated[Optional[str], typer.Argument(help="One campaign (default: all).")] = None,
+    failed: Annotated[bool, typer.Option("--failed", help="Only failed and unknown.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """What happened to each occurrence: state, reason, URL."""
+    from .config import load_workspace
+    from .jobs import open_ledger
+    from .output import status_table
+
+    workspace = load_workspace(find_workspace())
+    ledger = open_ledger(workspace)
+    try:
+        rows = ledger.status(campaign, failed_only=failed)
+    finally:
+        ledger.close()
+    if as_json:
+        print_json([r.to_json() for r in rows])
+    else:
+        typer.echo(status_table(rows, workspace.timezone, filtered=bool(campaign or failed)))
+
+
+@app.command()
+@speaks
+def retract(
+    target: Annotated[str, typer.Argument(help="CAMPAIGN or CAMPAIGN/POST.")],
+    channel: Annotated[Optional[str], typer.Option("--channel", "-c")] = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask.")] = False,
+    sandbox: SandboxOpt = False,
+    sandbox_url: SandboxAtOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Delete every published copy on every channel, and stop what is still to come."""
+    from .errors import UsageError
+    from .i18n import t
+    from .jobs import Selection, retract_job
+    from .output import retract_table
+
+    selection = Selection.parse(target, channel)
+    if not yes:
+        if not sys.stdin.isatty():
+            raise UsageError(t("retract deletes posts and asks first"),
+                             t("run it in a terminal, or pass --yes"))
+        what = target + (f" on {channel}" if channel else "")
+        if not typer.confirm(t("Delete every published copy of {what}?", what=what)):
+            raise typer.Exit(1)
+    workspace, campaigns, _ = load(None)
+    summary = retract_job(workspace, campaigns, selection, now=_now(),
+                          sandbox=sandbox or bool(sandbox_url), sandbox_url=sandbox_url)
+    if as_json:
+        print_json(summary.to_json())
+    else:
+        typer.echo(retract_table(summary))
+    if not summary.ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+@speaks
+def reconcile(
+    sandbox: SandboxOpt = False,
+    sandbox_url: SandboxAtOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Settle posts whose outcome is unknown by asking each platform whether they are up."""
+    from .config import load_workspace
+    from .jobs import reconcile_job
+    from .output import run_table
+
+    workspace = load_workspace(find_workspace())
+    summary = reconcile_job(workspace, now=_now(), sandbox=sandbox or bool(sandbox_url),
+                            sandbox_url=sandbox_url)
+    if as_json:
+        print_json(summary.to_json())
+    else:
+        typer.echo(run_table(summary))
+    if not summary.ok:
+        raise typer.Exit(1)
+
+
 # --- channels ------------------------------------------------------------------------
 
 channels_app = typer.Typer(help="The accounts in channels.yaml: list, check, log in.",
@@ -341,7 +493,8 @@ def channels_check(
     results, failed = [], 0
     for account_name in names:
         try:
-            report = channel_for(workspace, account_name, sandbox_url=sandbox_url).check()
+            report = channel_for(workspace, account_name, sandbox_url=sandbox_url,
+                                 force_sandbox=bool(sandbox_url)).check()
             ok, line, details = report.ok, report.summary, report.details
         except CampaignctlError as exc:
             ok, line, details = False, exc.one_line(), {}
@@ -408,6 +561,13 @@ def sandbox_serve(
                          t("is a sandbox already running? pick another --port")) from None
     for platform in sandbox.emulators:
         sandbox.configure(platform, latency_ms=latency_ms)
+    # Inside a workspace the sandbox shares one world with `publish --sandbox` runs.
+    from .jobs import SANDBOX_STATE
+
+    root = find_workspace()
+    state = root / ".campaignctl" / SANDBOX_STATE if (root / "channels.yaml").is_file() else None
+    if state is not None:
+        sandbox.load_state(state)
     typer.echo(t("Sandbox of {platforms} on {url} (Ctrl-C stops it).",
                  platforms=", ".join(sandbox.emulators), url=sandbox.url))
     typer.echo(t("See what it received: campaignctl sandbox posts"))
@@ -417,6 +577,8 @@ def sandbox_serve(
         typer.echo(t("Sandbox stopped."))
     finally:
         sandbox.stop()
+        if state is not None:
+            sandbox.save_state(state)
 
 
 def _sandbox_call(url: str, path: str, body: dict | None = None) -> Any:
@@ -448,15 +610,36 @@ def sandbox_posts(
     as_json: JsonOpt = False,
 ) -> None:
     """What each emulator received: every post with its media."""
+    from .errors import UsageError
     from .output import sandbox_posts_table
 
-    posts = _sandbox_call(url, "posts")
+    try:
+        posts = _sandbox_call(url, "posts")
+    except UsageError:  # none running: show what this workspace's rehearsals left behind
+        posts = _saved_sandbox_posts()
+        if posts is None:
+            raise
     if platform:
         posts = {platform: posts.get(platform, [])}
     if as_json:
         print_json(posts)
     else:
         typer.echo(sandbox_posts_table(posts))
+
+
+def _saved_sandbox_posts() -> dict | None:
+    """The posts kept by `publish --sandbox` in this workspace, or None if there are none."""
+    from .jobs import SANDBOX_STATE
+    from .sandbox import Sandbox
+
+    state = find_workspace() / ".campaignctl" / SANDBOX_STATE
+    if not state.is_file():
+        return None
+    sandbox = Sandbox(port=0)  # never started: only its emulators' memory is read
+    try:
+        return sandbox.all_posts() if sandbox.load_state(state) else None
+    finally:
+        sandbox.stop()
 
 
 @sandbox_app.command("configure")

@@ -249,6 +249,8 @@ def sandbox_posts_table(posts: Mapping[str, Sequence[Mapping[str, Any]]]) -> str
         for item in items:
             text = str(item.get("text") or item.get("title") or item.get("message") or "")
             text = " ".join(text.split())
+            if item.get("deleted"):
+                text = "[" + t("deleted") + "] " + text
             media = item.get("media") or []
             kinds = ", ".join(str(m.get("type") or m.get("kind") or m.get("mime") or "media")
                               for m in media) if isinstance(media, list) else str(media)
@@ -258,3 +260,64 @@ def sandbox_posts_table(posts: Mapping[str, Sequence[Mapping[str, Any]]]) -> str
     if not body:
         return t("The sandbox has received no posts yet.")
     return _table([t("Platform"), "Id", t("Text"), t("Media"), "URL"], body)
+
+
+_OUTCOME_MARK = {"published": "✓", "already-done": "·", "skipped": "–", "failed": "✗",
+                 "unknown": "?", "in-progress": "…", "would-send": "→"}
+
+
+def run_table(summary: Any, *, rehearse: bool = False) -> str:
+    """The end-of-run summary of publish or reconcile: one row per (occurrence, channel)."""
+    if not summary.results:
+        return t("Nothing was due.") + ("" if rehearse else " " + t(
+            "To rehearse the whole campaign now: campaignctl publish --sandbox --rehearse"))
+    rows = []
+    for r in summary.results:
+        detail = r.url or r.reason or (f"id {r.platform_id}" if r.platform_id else "")
+        if r.payload is not None:  # dry run: exactly what would go out
+            detail = " | ".join(r.payload.get("parts") or [])
+            detail = detail[:100] + ("…" if len(detail) > 100 else "")
+        rows.append([f"{_OUTCOME_MARK.get(r.outcome, ' ')} {t(r.outcome)}", when_text(r.at),
+                     f"{r.campaign}/{r.post}", r.channel, detail])
+    counts = ", ".join(f"{n} {t(k)}" for k, n in sorted(summary.counts.items()))
+    head = t("Dry run: nothing was sent.") + "\n" if summary.dry_run else ""
+    return head + _table([t("Outcome"), t("When"), t("Post"), t("Channel"),
+                          t("URL or reason")], rows, width=200) + "\n\n" + counts
+
+
+def status_table(rows: Sequence[Any], tz_name: str = "UTC", *, filtered: bool = False) -> str:
+    """`campaignctl status`: every occurrence in the ledger, in the workspace's time zone."""
+    from zoneinfo import ZoneInfo
+
+    if not rows:
+        if filtered:
+            return t("No occurrence matches.")
+        return t("The ledger is empty: nothing has been published yet.")
+    tz = ZoneInfo(tz_name)
+    body = [[when_text(r.at.astimezone(tz)), f"{r.campaign}/{r.post}", r.channel, t(r.state),
+             r.url or r.reason or r.last_error or (f"id {r.platform_id}" if r.platform_id else "")]
+            for r in rows]
+    counts: dict[str, int] = {}
+    for r in rows:
+        counts[r.state] = counts.get(r.state, 0) + 1
+    return _table([t("When"), t("Post"), t("Channel"), t("State"), t("URL or reason")], body,
+                  width=200) + "\n\n" + ", ".join(f"{n} {t(k)}" for k, n in sorted(counts.items()))
+
+
+def retract_table(summary: Any) -> str:
+    """`campaignctl retract`: what was deleted, what must be removed by hand."""
+    lines = []
+    for item in summary.items:
+        mark = {"deleted": "✓", "manual": "!", "failed": "✗", "in-flight": "…"}.get(item.outcome, " ")
+        text = f"{mark} {item.channel}: {t(item.outcome)}"
+        if item.url:
+            text += f" {item.url}"
+        if item.message:
+            text += f" — {item.message}"
+        lines.append(text)
+    if not summary.items:
+        lines.append(t("Nothing was published, so nothing was deleted."))
+    if summary.skipped_pending:
+        lines.append(t("{n} occurrence(s) still to come will not go out (retracted).",
+                       n=summary.skipped_pending))
+    return "\n".join(lines)

@@ -65,12 +65,14 @@ def build_plan(workspace: Workspace, campaigns: Sequence[Campaign], *,
                start: datetime | None = None, end: datetime | None = None,
                channel: str | None = None, post: str | None = None,
                render_skipped: bool = False, check: bool = True,
-               renderer: Renderer | None = None, now: datetime | None = None) -> Plan:
+               renderer: Renderer | None = None, now: datetime | None = None,
+               render_from: datetime | None = None) -> Plan:
     """Expand, render and check every (occurrence, channel) of ``campaigns`` in the window.
 
     Skipped occurrences (blackouts) are listed with their reason and, unless
     ``render_skipped``, not rendered. ``check=False`` skips the channel rules (publish
-    re-checks nothing it has validated already).
+    re-checks nothing it has validated already). Entries before ``render_from`` are listed
+    but not rendered: publish only records them as missed.
     """
     renderer = renderer or Renderer(workspace)
     problems = _ProblemSet()
@@ -79,11 +81,11 @@ def build_plan(workspace: Workspace, campaigns: Sequence[Campaign], *,
         problems.add(schedule.schedule_problems(campaign, workspace.blackouts))
         lo, hi = campaign_bounds(campaign, start, end, now)
         rendered_by_post: dict[str, list[RenderedPost]] = {}
+        posts_by_id = {p.id: p for p in campaign.posts}
         for occ in schedule.expand(campaign, lo, hi, workspace.blackouts):
             if post and occ.post != post:
                 continue
-            spec = campaign.post(occ.post)
-            assert spec is not None  # expand only yields the campaign's own posts
+            spec = posts_by_id[occ.post]  # expand only yields the campaign's own posts
             for name in campaign.channels_for(spec):
                 if channel and name != channel:
                     continue
@@ -95,13 +97,16 @@ def build_plan(workspace: Workspace, campaigns: Sequence[Campaign], *,
                 entries.append(entry)
                 if occ.status != SCHEDULED and not render_skipped:
                     continue
+                if render_from is not None and occ.at < render_from:
+                    continue
                 try:
                     entry.rendered = renderer.render(campaign, spec, occ, account)
                 except RenderError as exc:
                     problems.add([exc.problem])
                     continue
                 if check:
-                    problems.add(rules.check(entry.rendered, spec.mark))
+                    problems.add(rules.check(entry.rendered, spec.mark, root=workspace.root,
+                                             marks=spec.marks))
                     rendered_by_post.setdefault(f"{occ.post}/{name}", []).append(entry.rendered)
         if check:
             marks: dict[str, Mark] = {p.id: p.mark for p in campaign.posts if p.mark}

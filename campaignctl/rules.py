@@ -48,7 +48,13 @@ _GIF_IS_VIDEO = {"x"}
 @lru_cache(maxsize=8192)
 def x_weighted_length(text: str) -> int:
     """The length of ``text`` by X's own counting (twitter-text v3: URLs 23, emoji and CJK 2)."""
-    return _parse_tweet()(text).weightedLength
+    try:
+        return _parse_tweet()(text).weightedLength
+    except UnicodeEncodeError:
+        # A lone surrogate (a YAML "\ud800" escape) cannot be sent anyway; twitter-text
+        # crashes on it, so count it as the replacement character X would see.
+        clean = "".join("\ufffd" if "\ud800" <= ch <= "\udfff" else ch for ch in text)
+        return _parse_tweet()(clean).weightedLength
 
 
 _original_extract: Callable[[str], list[dict]] | None = None
@@ -152,8 +158,10 @@ def _shown(path: Path, root: Path | None) -> str:
     return path.as_posix()
 
 
-def check(post: RenderedPost, mark: Mark | None, *, root: Path | None = None) -> list[Problem]:
-    """Every way ``post`` breaks its channel's rules; ``mark`` is the post's YAML location.
+def check(post: RenderedPost, mark: Mark | None, *, root: Path | None = None,
+          marks: Mapping[str, Mark] | None = None) -> list[Problem]:
+    """Every way ``post`` breaks its channel's rules; ``mark`` is the post's YAML location
+    and ``marks`` its fields' (``Post.marks``), so an option's problem names its own line.
 
     Media the renderer typed (``kind``/``mime`` set) is trusted; other media is read from
     disk, relative paths resolved against ``root`` (the workspace folder; default: the
@@ -171,7 +179,10 @@ def check(post: RenderedPost, mark: Mark | None, *, root: Path | None = None) ->
     problems += _check_media_counts(post, typed, mark, limits, name)
     specific = _PLATFORM_CHECKS.get(post.platform)
     if specific is not None:
-        problems += specific(post, typed, mark)
+        def where(option: str) -> Mark | None:
+            return (marks or {}).get(f"options.{post.platform}.{option}") or mark
+
+        problems += specific(post, typed, mark, where)
     return problems
 
 
@@ -323,36 +334,38 @@ def _check_media_counts(post: RenderedPost, typed: list[Media], mark: Mark | Non
 # --- per platform --------------------------------------------------------------------
 
 
-def _check_facebook(post: RenderedPost, typed: list[Media], mark: Mark | None) -> list[Problem]:
+def _check_facebook(post: RenderedPost, typed: list[Media], mark: Mark | None,
+                    where: Callable[[str], Mark | None]) -> list[Problem]:
     if any(p.strip() for p in post.parts) or typed:
         return []
     return [_problem(mark, t("Facebook post has neither text nor media"),
                      t("write some text or attach a picture or video"), code="text-empty")]
 
 
-def _check_youtube(post: RenderedPost, typed: list[Media], mark: Mark | None) -> list[Problem]:
+def _check_youtube(post: RenderedPost, typed: list[Media], mark: Mark | None,
+                   where: Callable[[str], Mark | None]) -> list[Problem]:
     problems = []
     opts = post.options
     title = str(opts.get("title") or "")
     if not title.strip():
-        problems.append(_problem(mark, t("YouTube title is empty"),
+        problems.append(_problem(where("title"), t("YouTube title is empty"),
                                  t("set options.youtube.title"), code="youtube-title"))
     elif len(title) > YOUTUBE_TITLE_MAX:
         problems.append(_problem(
-            mark, t("YouTube title is {length} characters; the limit is {limit}",
+            where("title"), t("YouTube title is {length} characters; the limit is {limit}",
                     length=len(title), limit=YOUTUBE_TITLE_MAX),
             t("shorten options.youtube.title"), code="youtube-title"))
     text = post.parts[0] if post.parts else ""
     description = str(opts.get("description") or text)
     if description != text and len(description.encode("utf-8")) > YOUTUBE_DESCRIPTION_MAX:
         problems.append(_problem(
-            mark, t("YouTube description is {length} bytes (UTF-8); the limit is {limit}",
+            where("description"), t("YouTube description is {length} bytes (UTF-8); the limit is {limit}",
                     length=len(description.encode("utf-8")), limit=YOUTUBE_DESCRIPTION_MAX),
             t("shorten it"), code="text-too-long"))
     for field, value in (("title", title), ("description", description)):
         if "<" in value or ">" in value:
             problems.append(_problem(
-                mark, t("YouTube {field} contains < or >, which YouTube rejects", field=field),
+                where(field), t("YouTube {field} contains < or >, which YouTube rejects", field=field),
                 t("remove the angle brackets (write ‹ › or words instead)"),
                 code="youtube-angle"))
     tags = opts.get("tags")
@@ -363,20 +376,20 @@ def _check_youtube(post: RenderedPost, typed: list[Media], mark: Mark | None) ->
         total = youtube_tags_length(items)
         if total > YOUTUBE_TAGS_MAX:
             problems.append(_problem(
-                mark, t("YouTube tags total {length} characters (counting commas and the "
+                where("tags"), t("YouTube tags total {length} characters (counting commas and the "
                         "quotes around tags with spaces); the limit is {limit}",
                         length=total, limit=YOUTUBE_TAGS_MAX),
                 t("remove or shorten tags"), code="youtube-tags"))
     privacy = opts.get("privacy")
     if privacy is not None and privacy not in YOUTUBE_PRIVACY:
         problems.append(_problem(
-            mark, t("YouTube privacy {value!r} is not one of {allowed}", value=privacy,
+            where("privacy"), t("YouTube privacy {value!r} is not one of {allowed}", value=privacy,
                     allowed=", ".join(YOUTUBE_PRIVACY)),
             t("set options.youtube.privacy to public, unlisted or private"),
             code="youtube-privacy"))
     if opts.get("publish_at") and privacy != "private":
         problems.append(_problem(
-            mark, t("YouTube publish_at only works with privacy private (it is {value})",
+            where("publish_at"), t("YouTube publish_at only works with privacy private (it is {value})",
                     value=privacy or t("not set")),
             t("set options.youtube.privacy: private, or remove publish_at"),
             code="youtube-publish-at"))
@@ -388,7 +401,8 @@ def youtube_tags_length(tags: Sequence[str]) -> int:
     return sum(len(tag) + (2 if " " in tag else 0) for tag in tags) + max(len(tags) - 1, 0)
 
 
-def _check_tiktok(post: RenderedPost, typed: list[Media], mark: Mark | None) -> list[Problem]:
+def _check_tiktok(post: RenderedPost, typed: list[Media], mark: Mark | None,
+                  where: Callable[[str], Mark | None]) -> list[Problem]:
     problems = []
     if not typed:
         problems.append(_problem(
@@ -397,14 +411,15 @@ def _check_tiktok(post: RenderedPost, typed: list[Media], mark: Mark | None) -> 
     level = post.options.get("privacy_level")
     if level is not None and level not in TIKTOK_PRIVACY:
         problems.append(_problem(
-            mark, t("TikTok privacy_level {value!r} is not one of {allowed}", value=level,
+            where("privacy_level"), t("TikTok privacy_level {value!r} is not one of {allowed}", value=level,
                     allowed=", ".join(TIKTOK_PRIVACY)),
             t("use SELF_ONLY until the TikTok app has passed its audit"),
             code="tiktok-privacy"))
     return problems
 
 
-_PLATFORM_CHECKS: dict[str, Callable[[RenderedPost, list[Media], Mark | None], list[Problem]]] = {
+_PLATFORM_CHECKS: dict[str, Callable[[RenderedPost, list[Media], Mark | None,
+                                      Callable[[str], Mark | None]], list[Problem]]] = {
     "facebook": _check_facebook,
     "youtube": _check_youtube,
     "tiktok": _check_tiktok,

@@ -46,7 +46,11 @@ def _sealed_home(tmp_path_factory, monkeypatch):
     monkeypatch.delenv("CAMPAIGNCTL_LEDGER", raising=False)
     monkeypatch.delenv("CAMPAIGNCTL_SANDBOX_URL", raising=False)
     monkeypatch.setenv("CAMPAIGNCTL_LANG", "en")
+    from campaignctl.i18n import set_language
+
+    set_language(None)
     yield home
+    set_language(None)  # a test that ran `--lang id` must not change the next one
 
 
 @pytest.fixture

@@ -436,11 +436,18 @@ def _reference_length(text: str) -> int:
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(TOKENS) | st.characters(min_codepoint=0x2000,
-                                                         max_codepoint=0x1FAFF),
+                                                         max_codepoint=0x1FAFF,
+                                                         blacklist_categories=("Cs",)),
                 max_size=40).map("".join)
-       | st.text(max_size=60))
+       | st.text(st.characters(blacklist_categories=("Cs",)), max_size=60))
 def test_x_length_matches_twitter_text_without_the_shortcut(text):
+    # Lone surrogates are left out: twitter-text itself cannot encode them (see below).
     assert rules._parse_tweet()(text).weightedLength == _reference_length(text)
+
+
+def test_x_length_survives_a_lone_surrogate():
+    """A YAML "\\ud800" escape yields a lone surrogate, on which twitter-text crashes."""
+    assert rules.x_weighted_length("ab\ud800") == rules.x_weighted_length("ab\ufffd")
 
 
 def test_shortcut_is_installed():

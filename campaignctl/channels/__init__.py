@@ -87,16 +87,18 @@ def secrets_for(workspace, account):
                         token_store=TokenStore(workspace.state_dir / "tokens.json"))
 
 
-def channel_for(workspace, name: str, *, sandbox_url: str | None = None, **kwargs) -> Channel:
-    """The adapter for the account ``name`` of ``workspace``; with ``sandbox_url`` every
-    account is routed to that sandbox and uses its fixture credentials."""
+def channel_for(workspace, name: str, *, sandbox_url: str | None = None,
+                force_sandbox: bool = False, **kwargs) -> Channel:
+    """The adapter for the account ``name`` of ``workspace``. Accounts marked `sandbox: true`
+    (or every account, with ``force_sandbox``) go to ``sandbox_url`` (else
+    CAMPAIGNCTL_SANDBOX_URL, else 127.0.0.1:8765) with the sandbox's fixture credentials."""
     import dataclasses
 
     account = workspace.accounts.get(name)
     if account is None:
         raise ConfigError(f"no channel named {name!r} in channels.yaml",
                           f"use one of: {', '.join(sorted(workspace.accounts))}")
-    if sandbox_url:
+    if force_sandbox:
         account = dataclasses.replace(account, sandbox=True)
-    return open_channel(account, secrets_for(workspace, account), sandbox_url=sandbox_url,
-                        **kwargs)
+    return open_channel(account, secrets_for(workspace, account),
+                        sandbox_url=sandbox_url if account.sandbox else None, **kwargs)

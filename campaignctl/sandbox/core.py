@@ -22,7 +22,9 @@ drops with no answer), "expired_token".
 
 from __future__ import annotations
 
+import itertools
 import json
+import pickle
 import threading
 import time
 from collections.abc import Callable
@@ -30,6 +32,7 @@ from dataclasses import dataclass, field
 from email.parser import BytesParser
 from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -209,6 +212,31 @@ class Emulator:
                 raise DropConnection()
             return response
 
+    # What a restart must not keep: wiring, per-run settings and the request log.
+    _TRANSIENT = frozenset({"lock", "clock", "config", "requests", "_window", "base_url"})
+
+    def export_state(self) -> dict[str, Any]:
+        """The emulator's stored world (posts, tokens, id counters), picklable."""
+        state = {}
+        with self.lock:
+            for k, v in vars(self).items():
+                if k in self._TRANSIENT:
+                    continue
+                if isinstance(v, itertools.count):
+                    v = _Counter(int(repr(v)[6:-1]))
+                try:  # anything else that cannot be kept (a live upload) is forgotten
+                    pickle.dumps(v)
+                except (pickle.PicklingError, TypeError, AttributeError):
+                    continue
+                state[k] = v
+        return state
+
+    def import_state(self, state: dict[str, Any]) -> None:
+        """Restore what export_state saved."""
+        with self.lock:
+            for k, v in state.items():
+                setattr(self, k, itertools.count(v.value) if isinstance(v, _Counter) else v)
+
     def configure(self, body: dict[str, Any]) -> None:
         with self.lock:
             if "latency_ms" in body:
@@ -218,6 +246,13 @@ class Emulator:
                 self._window = []
             if "faults" in body:
                 self.config.faults = [Fault(**f) for f in body["faults"]]
+
+
+@dataclass(frozen=True)
+class _Counter:
+    """An itertools.count's next value: counters themselves stop pickling in Python 3.14."""
+
+    value: int
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -306,10 +341,14 @@ class Sandbox:
         return self
 
     def serve_forever(self) -> None:
+        """Serve in this thread until Ctrl-C."""
+        self._thread = threading.current_thread()
         self._server.serve_forever()
 
     def stop(self) -> None:
-        self._server.shutdown()
+        if self._thread is not None:  # shutdown() waits for a serve loop, so only if one ran
+            self._server.shutdown()
+            self._thread = None
         self._server.server_close()
 
     def __enter__(self) -> "Sandbox":
@@ -317,6 +356,28 @@ class Sandbox:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+    def save_state(self, path: Path) -> None:
+        """Keep every emulator's posts in ``path`` so a later run sees the same world.
+
+        pickle is fine here: the file is written and read only by campaignctl itself, in
+        the user's own workspace, like a cache."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(pickle.dumps({n: em.export_state() for n, em in self.emulators.items()}))
+        tmp.replace(path)
+
+    def load_state(self, path: Path) -> bool:
+        """Restore what save_state kept; False (and a fresh world) if unreadable."""
+        try:
+            saved = pickle.loads(path.read_bytes())
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError,
+                TypeError, ValueError):
+            return False
+        for name, state in saved.items():
+            if name in self.emulators:
+                self.emulators[name].import_state(state)
+        return True
 
     def configure(self, platform: str, **settings: Any) -> None:
         """In-process form of POST /_sandbox/config/<platform>."""

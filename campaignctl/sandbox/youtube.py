@@ -116,6 +116,8 @@ class YouTubeEmulator(Emulator):
     """YouTube Data API v3 as google-api-python-client sees it."""
 
     name = "youtube"
+    # Resumable uploads in flight hold running hashes; a restart forgets them.
+    _TRANSIENT = Emulator._TRANSIENT | {"sessions"}
 
     def reset(self) -> None:
         self.videos: dict[str, dict[str, Any]] = {}  # by id, in upload order
