@@ -681,6 +681,11 @@ def sandbox_configure(
     typer.echo(t("{platform}: configured {what}", platform=platform, what=body))
 
 
+# Commands of the service, governance and reports live in their own CLI modules; importing
+# them registers their commands on ``app``. They import only typer at module level.
+from . import cli_governance, cli_report, cli_service  # noqa: E402,F401
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console entry point."""
     try:
