@@ -52,9 +52,11 @@ def make_workspace(root: Path, posts: int) -> Path:
 
 def run_validate(root: Path) -> int:
     """What `campaignctl validate` does, in process; returns the number of renders."""
+    from campaignctl import rules
     from campaignctl.config import load_campaigns, load_workspace
     from campaignctl.planner import build_plan
 
+    rules.x_weighted_length.cache_clear()  # every run counts every text afresh
     workspace = load_workspace(root)
     campaigns, problems = load_campaigns(workspace)
     plan = build_plan(workspace, campaigns)
@@ -64,33 +66,38 @@ def run_validate(root: Path) -> int:
     return sum(1 for e in plan.entries if e.rendered is not None)
 
 
-def run_baseline(root: Path) -> int:
-    """The least work: C-loaded YAML, one render per (post, channel), X texts counted."""
+def run_baseline(root: Path, fast_count: bool = False) -> int:
+    """The least work: C-loaded YAML, one render per (post, channel) in the renderer's own
+    Jinja environment (same sandbox, same filters), and twitter-text's count of X texts
+    (stock, or with ``fast_count`` the same sped-up emoji scan validate uses)."""
     import yaml
-    from jinja2 import FileSystemLoader, StrictUndefined
-    from jinja2.sandbox import SandboxedEnvironment
     from twitter_text import parse_tweet
     from zoneinfo import ZoneInfo
 
-    from campaignctl.render import Renderer  # noqa: F401  (same filters as the real renderer)
+    if fast_count:
+        from campaignctl.rules import _parse_tweet
+
+        parse_tweet = _parse_tweet()
+    from campaignctl.render import _make_env
 
     with open(root / "campaigns" / "bench.yaml", "rb") as fh:
         data = yaml.load(fh, Loader=yaml.CSafeLoader)
-    env = SandboxedEnvironment(loader=FileSystemLoader(root / "templates"),
-                               undefined=StrictUndefined)
-    env.filters["date_long"] = lambda d, lang="id": d.strftime("%A, %d %B %Y")
-    env.filters["date_short"] = lambda d, lang="id": d.strftime("%d %b %Y")
-    env.filters["utm"] = lambda url, **kw: url + "?utm_source=x&utm_medium=social"
+    env = _make_env(root / "templates")
     compiled = {name: env.get_template(name) for name in ("announce.j2", "announce/x.j2",
                                                          "reminder.j2")}
     tz = ZoneInfo(data["timezone"])
+    campaign = {"id": data["campaign"], "name": data["name"], "timezone": data["timezone"],
+                "vars": data["vars"]}
     renders = 0
     for post in data["posts"]:
         when = datetime.strptime(post["at"], "%Y-%m-%d %H:%M").replace(tzinfo=tz)
-        ctx = {"vars": {**data["vars"], **post["vars"]}, "when": when}
+        variables = {**data["vars"], **post["vars"]}
         for channel in data["channels"]:
             name = f"{post['template']}/x.j2" if (channel == "x" and post["template"] == "announce") \
                 else f"{post['template']}.j2"
+            ctx = {"campaign": campaign, "post": {"id": post["id"], "vars": post["vars"]},
+                   "channel": {"name": channel, "platform": channel}, "vars": variables,
+                   "when": when}
             text = compiled[name].render(ctx).strip()
             if channel == "x":
                 parse_tweet(text)
@@ -114,17 +121,21 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = make_workspace(Path(tmp), args.posts)
-        run_validate(root), run_baseline(root)  # warm imports and caches once
-        ours, base = float("inf"), float("inf")
-        for _ in range(args.runs):  # alternate so both see the same machine load
+        run_validate(root), run_baseline(root)  # warm imports once
+        ours = base = strict = float("inf")
+        for _ in range(args.runs):  # alternate so all see the same machine load
             t_ours, renders = best_of(run_validate, root, 1)
             t_base, base_renders = best_of(run_baseline, root, 1)
-            ours, base = min(ours, t_ours), min(base, t_base)
+            t_strict, _ = best_of(lambda r: run_baseline(r, fast_count=True), root, 1)
+            ours, base, strict = min(ours, t_ours), min(base, t_base), min(strict, t_strict)
     ratio = ours / base
     print(f"posts: {args.posts}, renders: validate {renders}, baseline {base_renders}")
-    print(f"baseline (C YAML + render + count): {base * 1000:.0f} ms")
-    print(f"campaignctl validate (in process):  {ours * 1000:.0f} ms")
-    print(f"ratio: {ratio:.2f}x (goal <= 1.50x) {'OK' if ratio <= 1.5 else 'OVER'}")
+    print(f"baseline (C YAML + render + stock twitter-text count): {base * 1000:.0f} ms")
+    print(f"baseline with validate's faster emoji scan:            {strict * 1000:.0f} ms")
+    print(f"campaignctl validate (in process):                     {ours * 1000:.0f} ms")
+    print(f"ratio vs the stock baseline: {ratio:.2f}x (goal <= 1.50x) "
+          f"{'OK' if ratio <= 1.5 else 'OVER'}")
+    print(f"ratio vs the sped-up baseline: {ours / strict:.2f}x (what validate itself adds)")
     sys.exit(0 if ratio <= 1.5 else 1)
 
 
