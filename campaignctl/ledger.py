@@ -163,9 +163,30 @@ def _migration_1(conn: Connection) -> None:
         table.create(conn, checkfirst=True)
 
 
+# Issue 6: every metrics collection is kept (a time series, never an overwrite); ``gap``
+# says why a post has no numbers in that collection instead of storing zeros.
+metric_snapshots = Table(
+    "metric_snapshots", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", String(512), nullable=False, index=True),  # the occurrence key
+    Column("campaign", String(200), nullable=False, index=True),
+    Column("channel", String(200), nullable=False),
+    Column("platform", String(50), nullable=False),
+    Column("platform_id", String(200)),
+    Column("taken_at", UTCDateTime, nullable=False, index=True),
+    Column("metrics", Text),  # JSON object of the platform's own counters, or NULL
+    Column("gap", Text),
+)
+
+
+def _migration_4(conn: Connection) -> None:
+    metric_snapshots.create(conn, checkfirst=True)
+
+
 # Ordered, append-only: (version, name, step). Never edit a released step; add a new one.
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "occurrences, attempts, retractions, retraction markers", _migration_1),
+    (4, "metric snapshots", _migration_4),
 ]
 
 
@@ -771,6 +792,45 @@ class Ledger:
                                      r.url, r.requested_at, r.finished_at, r.outcome, r.message)
                     for r in conn.execute(q)]
 
+
+    # --- metric snapshots (issue 6) -----------------------------------------------------------
+    def add_snapshots(self, snapshots: Sequence[dict[str, Any]]) -> int:
+        """Store one collection: dicts with key, campaign, channel, platform, platform_id,
+        taken_at, metrics (dict or None) and gap (str or None); returns how many."""
+        rows = [{**s, "metrics": None if s.get("metrics") is None
+                 else json.dumps(s["metrics"], sort_keys=True)} for s in snapshots]
+        with self.engine.begin() as conn:
+            for chunk in _chunks(rows):
+                conn.execute(metric_snapshots.insert(), list(chunk))
+        return len(rows)
+
+    def snapshots(self, campaign: str | None = None, *,
+                  since: datetime | None = None) -> list[dict[str, Any]]:
+        """Every stored snapshot (optionally of one campaign, taken at or after ``since``),
+        oldest first, with ``metrics`` decoded."""
+        q = select(metric_snapshots).order_by(metric_snapshots.c.taken_at,
+                                              metric_snapshots.c.id)
+        if campaign:
+            q = q.where(metric_snapshots.c.campaign == campaign)
+        if since is not None:
+            q = q.where(metric_snapshots.c.taken_at >= since)
+        with self.engine.connect() as conn:
+            return [{"key": r.key, "campaign": r.campaign, "channel": r.channel,
+                     "platform": r.platform, "platform_id": r.platform_id,
+                     "taken_at": r.taken_at, "gap": r.gap,
+                     "metrics": json.loads(r.metrics) if r.metrics else None}
+                    for r in conn.execute(q)]
+
+    def last_snapshot_at(self, campaign: str | None = None) -> datetime | None:
+        """When metrics were last collected (for one campaign), or None."""
+        q = select(func.max(metric_snapshots.c.taken_at))
+        if campaign:
+            q = q.where(metric_snapshots.c.campaign == campaign)
+        with self.engine.connect() as conn:
+            raw = conn.execute(q).scalar()
+        if raw is not None and raw.tzinfo is None:  # func.max() loses the column's type
+            raw = raw.replace(tzinfo=timezone.utc)
+        return raw
 
 # Every public method that touches the database raises LedgerError, never a driver error
 # (open and migrate say "cannot open the ledger" themselves).
