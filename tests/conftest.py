@@ -37,6 +37,16 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(autouse=True)
+def _live_unseals_sockets(request, monkeypatch):
+    """A test marked ``@pytest.mark.live`` may reach the real platforms: it gets the real
+    connect back for its own duration (monkeypatch puts the seal back afterwards)."""
+    if request.node.get_closest_marker("live") is not None:
+        monkeypatch.setattr(socket.socket, "connect", _real_connect)
+        monkeypatch.setattr(socket.socket, "connect_ex", _real_connect_ex)
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _sealed_home(tmp_path_factory, monkeypatch):
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("HOME", str(home))
