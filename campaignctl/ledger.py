@@ -183,9 +183,104 @@ def _migration_4(conn: Connection) -> None:
     metric_snapshots.create(conn, checkfirst=True)
 
 
+# Issue 5 (governance): pauses and approvals are state the publish pass reads; audit_log is
+# the append-only record of who did what. Occurrence state changes reach audit_log through
+# database triggers, so every writer (publish, retract, the scheduler on any node, a manual
+# fix in SQL) is recorded in the same transaction as the change, without touching the
+# record_* methods. Triggers also refuse UPDATE and DELETE on audit_log.
+pauses = Table(
+    "pauses", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("channel", String(200), nullable=False),  # "*" for every channel
+    Column("reason", Text, nullable=False),
+    Column("paused_by", String(200), nullable=False),
+    Column("paused_at", UTCDateTime, nullable=False),
+    Column("resumed_by", String(200)),
+    Column("resumed_at", UTCDateTime),  # NULL while the pause holds
+)
+
+approvals = Table(
+    "approvals", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", String(512), nullable=False, index=True),  # the occurrence key
+    Column("campaign", String(200), nullable=False, index=True),
+    Column("post", String(200), nullable=False),
+    Column("channel", String(200), nullable=False),
+    Column("at_utc", UTCDateTime, nullable=False),
+    Column("content_hash", String(64), nullable=False),  # RenderedPost.content_hash()
+    Column("approved_by", String(200), nullable=False),
+    Column("approved_at", UTCDateTime, nullable=False),
+)
+
+audit_log = Table(
+    "audit_log", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", UTCDateTime, nullable=False, index=True),
+    Column("actor", String(200), nullable=False),
+    Column("action", String(50), nullable=False),  # state/approve/pause/resume/announce/...
+    Column("campaign", String(200)),
+    Column("post", String(200)),
+    Column("channel", String(200)),
+    Column("key", String(512)),
+    Column("details", Text),  # JSON object
+)
+
+_AUDIT_SQLITE = [
+    """CREATE TRIGGER IF NOT EXISTS audit_occurrence_insert AFTER INSERT ON occurrences
+    BEGIN INSERT INTO audit_log (at, actor, action, campaign, post, channel, key, details)
+    VALUES (NEW.updated_at, 'campaignctl', 'state', NEW.campaign, NEW.post, NEW.channel,
+    NEW.key, json_object('from', NULL, 'to', NEW.state, 'reason', NEW.reason,
+    'owner', NEW.claim_owner, 'platform_id', NEW.platform_id, 'url', NEW.url)); END""",
+    """CREATE TRIGGER IF NOT EXISTS audit_occurrence_update AFTER UPDATE ON occurrences
+    WHEN OLD.state IS NOT NEW.state OR OLD.reason IS NOT NEW.reason
+    BEGIN INSERT INTO audit_log (at, actor, action, campaign, post, channel, key, details)
+    VALUES (NEW.updated_at, 'campaignctl', 'state', NEW.campaign, NEW.post, NEW.channel,
+    NEW.key, json_object('from', OLD.state, 'to', NEW.state, 'reason', NEW.reason,
+    'owner', NEW.claim_owner, 'platform_id', NEW.platform_id, 'url', NEW.url)); END""",
+    """CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log
+    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
+    """CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log
+    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
+]
+
+_AUDIT_POSTGRES = [
+    """CREATE OR REPLACE FUNCTION campaignctl_audit_occurrence() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+    BEGIN
+      IF TG_OP = 'INSERT' OR OLD.state IS DISTINCT FROM NEW.state
+         OR OLD.reason IS DISTINCT FROM NEW.reason THEN
+        INSERT INTO audit_log (at, actor, action, campaign, post, channel, key, details)
+        VALUES (NEW.updated_at, 'campaignctl', 'state', NEW.campaign, NEW.post, NEW.channel,
+                NEW.key, json_build_object(
+                  'from', CASE WHEN TG_OP = 'UPDATE' THEN OLD.state END, 'to', NEW.state,
+                  'reason', NEW.reason, 'owner', NEW.claim_owner,
+                  'platform_id', NEW.platform_id, 'url', NEW.url)::text);
+      END IF;
+      RETURN NULL;
+    END $$""",
+    """CREATE TRIGGER audit_occurrence AFTER INSERT OR UPDATE ON occurrences
+    FOR EACH ROW EXECUTE FUNCTION campaignctl_audit_occurrence()""",
+    """CREATE OR REPLACE FUNCTION campaignctl_audit_append_only() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+    BEGIN RAISE EXCEPTION 'the audit log is append-only'; END $$""",
+    """CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
+    FOR EACH ROW EXECUTE FUNCTION campaignctl_audit_append_only()""",
+    """CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
+    FOR EACH STATEMENT EXECUTE FUNCTION campaignctl_audit_append_only()""",
+]
+
+
+def _migration_3(conn: Connection) -> None:
+    for table in (pauses, approvals, audit_log):
+        table.create(conn, checkfirst=True)
+    for ddl in _AUDIT_POSTGRES if conn.dialect.name == "postgresql" else _AUDIT_SQLITE:
+        conn.exec_driver_sql(ddl)
+
+
 # Ordered, append-only: (version, name, step). Never edit a released step; add a new one.
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "occurrences, attempts, retractions, retraction markers", _migration_1),
+    (3, "governance: pauses, approvals, audit log", _migration_3),
     (4, "metric snapshots", _migration_4),
 ]
 
