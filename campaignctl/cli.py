@@ -488,16 +488,27 @@ def channels_check(
     from .config import load_workspace
     from .errors import CampaignctlError
 
+    import contextlib
+
+    from .jobs import sandbox_session, uses_sandbox
+
     workspace = load_workspace(find_workspace())
     names = [name] if name else sorted(workspace.accounts)
     results, failed = [], 0
-    for account_name in names:
-        try:
-            report = channel_for(workspace, account_name, sandbox_url=sandbox_url,
-                                 force_sandbox=bool(sandbox_url)).check()
-            ok, line, details = report.ok, report.summary, report.details
-        except CampaignctlError as exc:
-            ok, line, details = False, exc.one_line(), {}
+    route = bool(sandbox_url) or uses_sandbox(workspace, names)
+    with (sandbox_session(workspace, sandbox_url) if route
+          else contextlib.nullcontext(None)) as url:
+        checks = []
+        for account_name in names:
+            try:
+                report = channel_for(workspace, account_name, sandbox_url=url,
+                                     force_sandbox=bool(sandbox_url)).check()
+                checks.append((account_name, report.ok, report.summary, report.details))
+            except CampaignctlError as exc:
+                checks.append((account_name, False, exc.one_line(), {}))
+    for account_name, ok, line, details in checks:
+        # Adapters' summaries may already start with the account's name.
+        line = line.removeprefix(f"{account_name}: ")
         failed += not ok
         results.append({"channel": account_name, "ok": ok, "summary": line, "details": details})
         if not as_json:
@@ -571,6 +582,12 @@ def sandbox_serve(
     typer.echo(t("Sandbox of {platforms} on {url} (Ctrl-C stops it).",
                  platforms=", ".join(sandbox.emulators), url=sandbox.url))
     typer.echo(t("See what it received: campaignctl sandbox posts"))
+    import signal
+
+    def _stop(signum, frame):  # SIGTERM (systemd, kill) stops like Ctrl-C and keeps the state
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _stop)
     try:
         sandbox.serve_forever()
     except KeyboardInterrupt:
