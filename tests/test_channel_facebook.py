@@ -19,24 +19,12 @@ from campaignctl.errors import (AuthError, ConfigError, NotSupported, RateLimite
 from campaignctl.models import Account, Media, Published, RenderedPost
 from campaignctl.sandbox import Sandbox, SandboxSecrets
 from campaignctl.sandbox.facebook import CREDENTIALS, PAGE_ID, FacebookEmulator
+from support import FakeClock
 
 START = 1_796_000_000.0  # a fixed instant (Nov 2026) for the emulator's clock
 NOW = datetime.fromtimestamp(START, timezone.utc)
 GIF_1PX = bytes.fromhex("47494638396101000100800000000000ffffff21f90401000000002c"
                         "00000000010001000002024401003b")
-
-
-class FakeClock:
-    """The emulator's clock: stands still until a test moves it."""
-
-    def __init__(self, start: float = START) -> None:
-        self.now = start
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 def write_png(path: Path) -> Path:
@@ -61,7 +49,7 @@ def write_mp4(path: Path, size: int = 300_000) -> Path:
 @pytest.fixture(scope="module")
 def _server():
     """One sandbox per module (stopping one costs 0.5 s); each test gets it reset."""
-    clock = FakeClock()
+    clock = FakeClock(START)
     with Sandbox(port=0, emulators={"facebook": FacebookEmulator(clock)}) as sb:
         yield sb, clock
 

@@ -21,24 +21,14 @@ from campaignctl.errors import (AuthError, NotSupported, RateLimited, Rejected,
 from campaignctl.models import Account, Media, Published, RenderedPost
 from campaignctl.sandbox import Sandbox, SandboxSecrets
 from campaignctl.sandbox.tiktok import CREDENTIALS, MB, TikTokEmulator, chunk_problem
+from support import FakeClock
 
 NAME = "tiktok-dinkes"
 PREFIX = "https://media.example.go.id/kampanye/"
 CAPTION = "Vaksinasi booster gratis di Puskesmas Menteng, Sabtu 09.00 #sehat"
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1_800_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def aware(self) -> datetime:
-        return datetime.fromtimestamp(self.now, tz=timezone.utc)
-
-
-_CLOCK = FakeClock()
+_CLOCK = FakeClock(1_800_000_000.0)
 
 
 @pytest.fixture(scope="module")

@@ -20,6 +20,7 @@ from campaignctl.errors import (AuthError, Rejected, RateLimited, TransientError
 from campaignctl.models import Account, Media, Published, RenderedPost
 from campaignctl.sandbox import Sandbox, SandboxSecrets
 from campaignctl.sandbox.x import CREDENTIALS, READ_ONLY_TOKEN, USER, XEmulator
+from support import FakeClock
 
 T0 = 1_790_000_000.0  # 2026-09-21, a fixed instant for the emulator's clock
 
@@ -30,21 +31,10 @@ OAUTH2_REFS = {f: "${X_" + f.upper() + "}" for f in
 ENVIRON = {"X_" + k.upper(): v for k, v in CREDENTIALS.items()}
 
 
-class FakeClock:
-    def __init__(self, now: float = T0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-    def dt(self) -> datetime:
-        return datetime.fromtimestamp(self.now, timezone.utc)
-
-
 @pytest.fixture(scope="module")
 def _shared():
     # One server per module: stopping one costs ~0.5 s (serve_forever's poll interval).
-    clock = FakeClock()
+    clock = FakeClock(T0)
     emulator = XEmulator(clock)
     with Sandbox(port=0, emulators={"x": emulator}) as sb:
         yield sb, emulator, clock
@@ -253,7 +243,7 @@ def test_expired_token_says_how_to_log_in(xsb, channel):
 
 def test_dropped_connection_after_apply_is_unknown_then_found(xsb, channel, clock):
     sb, em = xsb
-    since = clock.dt() - timedelta(minutes=1)
+    since = clock.aware() - timedelta(minutes=1)
     post = rendered("Hari layanan gratis https://example.go.id/x?a=1&b=2", "Bagian dua")
     channel.publish(rendered("Unrelated earlier post"))
     sb.configure("x", faults=[{"kind": "timeout_after_apply", "count": 1,
@@ -283,16 +273,16 @@ def test_read_timeout_on_create_is_unknown_but_on_reads_transient(xsb, clock):
     while not em.tweets and time.monotonic() < deadline:  # the server applies it late
         time.sleep(0.05)
     sb.configure("x", latency_ms=0)
-    found = ch.find_recent(rendered("Slow network"), clock.dt() - timedelta(minutes=1))
+    found = ch.find_recent(rendered("Slow network"), clock.aware() - timedelta(minutes=1))
     assert found is not None and found.platform_id in em.tweets
 
 
 def test_find_recent_rebuilds_a_whole_thread_and_honours_since(xsb, channel, clock):
     post = rendered("Thread start", "Thread end")
     pub = channel.publish(post)
-    found = channel.find_recent(post, clock.dt() - timedelta(seconds=30))
+    found = channel.find_recent(post, clock.aware() - timedelta(seconds=30))
     assert found is not None and found.ids == pub.ids and found.extra["complete"]
-    assert channel.find_recent(post, clock.dt() + timedelta(seconds=30)) is None
+    assert channel.find_recent(post, clock.aware() + timedelta(seconds=30)) is None
 
 
 def test_find_recent_pages_through_a_busy_timeline(xsb, channel, clock):
@@ -302,7 +292,7 @@ def test_find_recent_pages_through_a_busy_timeline(xsb, channel, clock):
     client = channel._tweepy()
     for i in range(120):  # newer posts push it onto the second page
         client.create_tweet(text=f"busy {i}", user_auth=True)
-    found = channel.find_recent(post, clock.dt() - timedelta(minutes=5))
+    found = channel.find_recent(post, clock.aware() - timedelta(minutes=5))
     assert found is not None and em.tweets[found.platform_id]["text"] == post.parts[0]
     assert len(requests_to(em, "GET", f"/2/users/{USER['id']}/tweets")) == 2
 

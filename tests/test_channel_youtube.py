@@ -26,22 +26,10 @@ from campaignctl.errors import (
 from campaignctl.models import Account, Media, Published, RenderedPost
 from campaignctl.sandbox import Sandbox, SandboxSecrets
 from campaignctl.sandbox.youtube import CREDENTIALS, PROCESSING_SECONDS, YouTubeEmulator
+from support import FakeClock
 
 CHUNK = 256 * 1024
 START = 1_790_000_000.0  # 2026-09-21, a fixed emulator clock
-
-
-class FakeClock:
-    """The emulator's clock, moved by hand."""
-
-    def __init__(self, now: float = START) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 def png_bytes() -> bytes:
@@ -62,7 +50,7 @@ def mp4_bytes(size: int) -> bytes:
 @pytest.fixture(scope="module")
 def _server():
     """One sandbox for the module (stopping one costs half a second); reset per test."""
-    clock = FakeClock()
+    clock = FakeClock(START)
     emulator = YouTubeEmulator(clock)
     with Sandbox(port=0, emulators={"youtube": emulator}) as sandbox:
         yield sandbox, emulator, clock

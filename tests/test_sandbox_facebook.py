@@ -20,6 +20,7 @@ import requests
 from campaignctl.sandbox import Sandbox, sandbox_credentials
 from campaignctl.sandbox.facebook import (CREDENTIALS, PAGE_ID, VIDEO_PROCESSING_SECONDS,
                                           FacebookEmulator, split_fields)
+from support import FakeClock
 
 START = 1_796_000_000.0
 TOKEN = CREDENTIALS["page_access_token"]
@@ -101,14 +102,6 @@ BUC_USAGE = {
 DOCUMENTED_ERROR_KEYS = {"message", "type", "code", "fbtrace_id"}
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = START
-
-    def __call__(self) -> float:
-        return self.now
-
-
 def png_bytes() -> bytes:
     def chunk(kind: bytes, data: bytes) -> bytes:
         return (struct.pack(">I", len(data)) + kind + data
@@ -123,7 +116,7 @@ MP4 = struct.pack(">I", 24) + b"ftypisom" + b"\0\0\x02\0isommp41" + b"\0" * 4000
 
 @pytest.fixture(scope="module")
 def _server():
-    clock = FakeClock()
+    clock = FakeClock(START)
     with Sandbox(port=0, emulators={"facebook": FacebookEmulator(clock)}) as sb:
         yield sb, clock
 

@@ -14,6 +14,7 @@ import requests
 
 from campaignctl.sandbox import Sandbox
 from campaignctl.sandbox.tiktok import CREDENTIALS, MB, TikTokEmulator, chunk_problem
+from support import FakeClock
 
 # --- documented shapes (API-NOTES.md section 4) -----------------------------------------
 ERROR = {"type": "object", "required": ["code", "message", "log_id"],
@@ -75,17 +76,9 @@ PUBLIC_INFO = {"title": "Vaksin gratis #sehat", "privacy_level": "PUBLIC_TO_EVER
                "disable_duet": False, "disable_comment": False, "disable_stitch": False}
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1_800_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 # One server per module (stopping one costs half a second); each test starts from a reset
 # emulator and a fresh clock.
-_CLOCK = FakeClock()
+_CLOCK = FakeClock(1_800_000_000.0)
 
 
 @pytest.fixture(scope="module")

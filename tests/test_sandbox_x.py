@@ -25,18 +25,11 @@ from campaignctl.sandbox import Sandbox
 from campaignctl.sandbox.core import Request, Response
 from campaignctl.sandbox.x import CREDENTIALS, USER, XEmulator
 from test_channel_x import mp4_bytes, png_bytes  # tiny valid media, made in memory
+from support import FakeClock as Clock
 
 SPEC_PATH = Path(__file__).resolve().parents[2] / "shared" / "specs" / "x-api-v2-openapi.json"
 T0 = 1_790_000_000.0
 C = CREDENTIALS
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 class RecordingX(XEmulator):
@@ -54,7 +47,7 @@ class RecordingX(XEmulator):
 
 @pytest.fixture(scope="module")
 def _shared():
-    clock = Clock()
+    clock = Clock(T0)
     em = RecordingX(clock)
     with Sandbox(port=0, emulators={"x": em}) as sb:
         yield sb, em, clock

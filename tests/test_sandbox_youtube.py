@@ -26,6 +26,7 @@ from campaignctl.sandbox.youtube import (
     UPLOADS_PLAYLIST,
     YouTubeEmulator,
 )
+from support import FakeClock
 
 KIB256 = 256 * 1024
 START = 1_790_000_000.0
@@ -98,17 +99,9 @@ def conforms(value: Any, schema: dict[str, Any], where: str = "$") -> list[str]:
     return []
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = START
-
-    def __call__(self) -> float:
-        return self.now
-
-
 @pytest.fixture(scope="module")
 def _server():
-    clock = FakeClock()
+    clock = FakeClock(START)
     emulator = YouTubeEmulator(clock)
     with Sandbox(port=0, emulators={"youtube": emulator}) as sandbox:
         yield sandbox, emulator, clock
