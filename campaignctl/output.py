@@ -275,7 +275,7 @@ def run_table(summary: Any, *, rehearse: bool = False) -> str:
     for r in summary.results:
         detail = r.url or r.reason or (f"id {r.platform_id}" if r.platform_id else "")
         if r.payload is not None:  # dry run: exactly what would go out
-            detail = " | ".join(r.payload.get("parts") or [])
+            detail = " | ".join(" ".join(part.split()) for part in r.payload.get("parts") or [])
             detail = detail[:100] + ("…" if len(detail) > 100 else "")
         rows.append([f"{_OUTCOME_MARK.get(r.outcome, ' ')} {t(r.outcome)}", when_text(r.at),
                      f"{r.campaign}/{r.post}", r.channel, detail])
