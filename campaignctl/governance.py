@@ -1,0 +1,447 @@
+"""Governance: pause and resume, approvals, emergency bypasses and the audit trail.
+
+The publish pass (jobs.py) runs every plan entry through ``gate`` before the Publisher sees
+it. A paused channel, or an unapproved post on an account that needs approval, turns the
+entry into a plan skip ("paused: REASON", "not approved"); the Publisher records plan skips
+as *retryable*, so once resumed or approved the next pass still inside the catch-up window
+sends them, and older ones end as missed. ``priority: emergency`` goes through pauses and
+blackouts (an ``emergency`` audit row says what it bypassed) but still needs its approval.
+
+Everything here reads and writes the ledger's governance tables (migration 3). The audit
+log is append-only: this module only ever inserts into it, and database triggers refuse
+UPDATE and DELETE; occurrence state changes reach it through triggers too. Nothing here
+prints.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import getpass
+import io
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import SQLAlchemyError
+
+from .errors import LedgerError, UsageError
+from .i18n import t
+from .ledger import ALL, Ledger, approvals, audit_log, pauses
+from .models import SCHEDULED, SKIPPED, PlanEntry, Workspace
+
+# Skip reasons are data, not messages (as in schedule.py): the ledger keeps them and code
+# reads their prefix, so they stay the same whatever language the user reads.
+PAUSED_PREFIX = "paused: "
+NOT_APPROVED = "not approved"
+EMERGENCY = "emergency"
+BLACKOUT_BYPASS_PREFIX = "emergency: bypassed blackout "
+
+# Audit actions.
+A_STATE = "state"  # written by the ledger's triggers
+A_PAUSE = "pause"
+A_RESUME = "resume"
+A_APPROVE = "approve"
+A_EMERGENCY = "emergency"
+A_ANNOUNCE = "announce"
+A_RETRACT = "retract"
+
+AUDIT_FIELDS = ("id", "at", "actor", "action", "campaign", "post", "channel", "key", "details")
+
+# Approval states of one (occurrence, channel).
+APPROVED = "approved"
+VOID = "void"  # approved once, but the content has changed since
+MISSING = "missing"
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def actor(by: str | None = None) -> str:
+    """Who acts: ``--by``, else the OS user (else "unknown" where no user can be found)."""
+    if by and by.strip():
+        return by.strip()
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name (a container without USER): still record the act
+        return "unknown"
+
+
+def _guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """A database failure becomes a one-line LedgerError, as in ledger.py."""
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except SQLAlchemyError as exc:
+            first = (str(exc).splitlines() or [type(exc).__name__])[0]
+            raise LedgerError(
+                t("the ledger database failed: {error}", error=first[:300]),
+                t("check that the database is reachable and not full, then run the command "
+                  "again; nothing is sent twice"),
+            ) from exc
+    return wrapper
+
+
+# --- the audit log ---------------------------------------------------------------------------
+
+@dataclass
+class AuditRow:
+    """One line of the audit trail."""
+
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    campaign: str | None = None
+    post: str | None = None
+    channel: str | None = None
+    key: str | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-able dict (the instant as ISO 8601 UTC)."""
+        out = {name: getattr(self, name) for name in AUDIT_FIELDS}
+        out["at"] = self.at.isoformat()
+        return out
+
+
+def _audit_values(action: str, who: str, now: datetime, *, campaign: str | None = None,
+                  post: str | None = None, channel: str | None = None, key: str | None = None,
+                  details: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"at": now, "actor": who, "action": action, "campaign": campaign, "post": post,
+            "channel": channel, "key": key,
+            "details": json.dumps(details or {}, sort_keys=True, default=str,
+                                  ensure_ascii=False)}
+
+
+@_guarded
+def record(ledger: Ledger, action: str, by: str | None = None, now: datetime | None = None,
+           **fields: Any) -> None:
+    """Append one audit row (campaign, post, channel, key, details as keywords)."""
+    with ledger.engine.begin() as conn:
+        conn.execute(audit_log.insert().values(
+            **_audit_values(action, actor(by), now or _now(), **fields)))
+
+
+@_guarded
+def audit_rows(ledger: Ledger, since: datetime | None = None,
+               action: str | None = None) -> list[AuditRow]:
+    """The audit trail, oldest first, from ``since`` (aware) on."""
+    q = select(audit_log).order_by(audit_log.c.id)
+    if since is not None:
+        q = q.where(audit_log.c.at >= since)
+    if action is not None:
+        q = q.where(audit_log.c.action == action)
+    with ledger.engine.connect() as conn:
+        return [AuditRow(r.id, r.at, r.actor, r.action, r.campaign, r.post, r.channel, r.key,
+                         json.loads(r.details) if r.details else {})
+                for r in conn.execute(q)]
+
+
+def audit_csv(rows: Sequence[AuditRow]) -> str:
+    """The audit trail as CSV with a header row; ``details`` is a JSON object per cell."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(AUDIT_FIELDS)
+    for row in rows:
+        data = row.to_json()
+        data["details"] = json.dumps(row.details, sort_keys=True, ensure_ascii=False)
+        writer.writerow(["" if data[k] is None else data[k] for k in AUDIT_FIELDS])
+    return buffer.getvalue()
+
+
+# --- pause and resume -------------------------------------------------------------------------
+
+@dataclass
+class Pause:
+    """One pause: every channel ("*") or one; ``resumed_at`` is None while it holds."""
+
+    id: int
+    channel: str
+    reason: str
+    paused_by: str
+    paused_at: datetime
+    resumed_by: str | None = None
+    resumed_at: datetime | None = None
+
+    @property
+    def everything(self) -> bool:
+        return self.channel == ALL
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-able dict."""
+        out = dict(self.__dict__)
+        for name in ("paused_at", "resumed_at"):
+            out[name] = out[name].isoformat() if out[name] else None
+        return out
+
+
+def _pause(r: Any) -> Pause:
+    return Pause(r.id, r.channel, r.reason, r.paused_by, r.paused_at, r.resumed_by,
+                 r.resumed_at)
+
+
+def _check_channels(workspace: Workspace, channels: Sequence[str] | None) -> list[str]:
+    names = list(dict.fromkeys(channels or []))
+    unknown = [n for n in names if n not in workspace.accounts]
+    if unknown:
+        raise UsageError(t("no channel {name!r} in channels.yaml", name=unknown[0]),
+                         t("channels here: {names}",
+                           names=", ".join(sorted(workspace.accounts)) or "-"))
+    return names
+
+
+@_guarded
+def active_pauses(ledger: Ledger) -> list[Pause]:
+    """Every pause that holds now, oldest first."""
+    q = select(pauses).where(pauses.c.resumed_at.is_(None)).order_by(pauses.c.id)
+    with ledger.engine.connect() as conn:
+        return [_pause(r) for r in conn.execute(q)]
+
+
+def pause_for(active: Sequence[Pause], channel: str) -> Pause | None:
+    """The newest pause that stops ``channel``, or None."""
+    covering = [p for p in active if p.channel in (ALL, channel)]
+    return covering[-1] if covering else None
+
+
+@_guarded
+def pause(ledger: Ledger, workspace: Workspace, reason: str,
+          channels: Sequence[str] | None = None, by: str | None = None,
+          now: datetime | None = None) -> list[Pause]:
+    """Stop every send on every channel (or on ``channels``) until resumed."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise UsageError(t("a pause needs a reason"),
+                         t("say why with --reason, e.g. --reason \"banjir: tunda semua posting\""))
+    names = _check_channels(workspace, channels) or [ALL]
+    who, now = actor(by), now or _now()
+    with ledger.engine.begin() as conn:
+        for name in names:
+            conn.execute(pauses.insert().values(channel=name, reason=reason, paused_by=who,
+                                                paused_at=now))
+            conn.execute(audit_log.insert().values(**_audit_values(
+                A_PAUSE, who, now, channel=name, details={"reason": reason})))
+    return [p for p in active_pauses(ledger) if p.channel in names]
+
+
+@_guarded
+def resume(ledger: Ledger, workspace: Workspace, channels: Sequence[str] | None = None,
+           by: str | None = None, now: datetime | None = None) -> list[Pause]:
+    """Lift the pauses on ``channels`` (every pause when None); returns those lifted."""
+    names = _check_channels(workspace, channels)
+    active = active_pauses(ledger)
+    if names:
+        everything = [p for p in active if p.everything]
+        if everything:
+            raise UsageError(
+                t("every channel is paused ({reason}); a single channel cannot be resumed "
+                  "from it", reason=everything[-1].reason),
+                t("run `campaignctl resume` to lift the pause on every channel, then pause "
+                  "the channels that must stay stopped with --channel"))
+        lifting = [p for p in active if p.channel in names]
+    else:
+        lifting = active
+    who, now = actor(by), now or _now()
+    with ledger.engine.begin() as conn:
+        for p in lifting:
+            res = conn.execute(update(pauses).where(pauses.c.id == p.id,
+                                                    pauses.c.resumed_at.is_(None))
+                               .values(resumed_by=who, resumed_at=now))
+            if res.rowcount == 1:
+                conn.execute(audit_log.insert().values(**_audit_values(
+                    A_RESUME, who, now, channel=p.channel,
+                    details={"reason": p.reason, "paused_by": p.paused_by,
+                             "paused_at": p.paused_at.isoformat()})))
+    return [replace(p, resumed_by=who, resumed_at=now) for p in lifting]
+
+
+# --- approvals -------------------------------------------------------------------------------
+
+def approval_required(workspace: Workspace, channel: str) -> bool:
+    """True when posts on this account need approval (its own setting, else the global one)."""
+    account = workspace.accounts.get(channel)
+    if account is not None and account.approval_required is not None:
+        return account.approval_required
+    return workspace.approval_required
+
+
+@dataclass
+class ApprovalRecord:
+    """One approval of one (occurrence, channel)'s exact content."""
+
+    key: str
+    campaign: str
+    post: str
+    channel: str
+    at: datetime
+    content_hash: str
+    approved_by: str
+    approved_at: datetime
+
+
+@dataclass
+class ApprovalStatus:
+    """Where one upcoming (occurrence, channel) stands: approved, void or missing."""
+
+    key: str
+    campaign: str
+    post: str
+    channel: str
+    at: datetime
+    required: bool
+    state: str  # APPROVED | VOID | MISSING
+    approved_by: str | None = None  # the approver of this content, or of the voided one
+    approved_at: datetime | None = None
+    content_hash: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-able dict."""
+        out = dict(self.__dict__)
+        out["at"] = self.at.isoformat()
+        out["approved_at"] = self.approved_at.isoformat() if self.approved_at else None
+        return out
+
+
+def _approvals_for(conn: Connection, keys: Iterable[str]) -> dict[str, list[ApprovalRecord]]:
+    out: dict[str, list[ApprovalRecord]] = {}
+    keys = list(keys)
+    for i in range(0, len(keys), 500):
+        q = (select(approvals).where(approvals.c.key.in_(keys[i:i + 500]))
+             .order_by(approvals.c.id))
+        for r in conn.execute(q):
+            out.setdefault(r.key, []).append(ApprovalRecord(
+                r.key, r.campaign, r.post, r.channel, r.at_utc, r.content_hash,
+                r.approved_by, r.approved_at))
+    return out
+
+
+@_guarded
+def approve(ledger: Ledger, entries: Sequence[PlanEntry], by: str | None = None,
+            now: datetime | None = None) -> list[ApprovalRecord]:
+    """Record ``by`` as approver of each rendered entry's exact content; returns the new
+    approvals (content this person already approved is not recorded twice)."""
+    who, now = actor(by), now or _now()
+    rendered = [e for e in entries if e.rendered is not None]
+    new: list[ApprovalRecord] = []
+    with ledger.engine.begin() as conn:
+        known = _approvals_for(conn, [e.key for e in rendered])
+        for e in rendered:
+            assert e.rendered is not None
+            digest = e.rendered.content_hash()
+            if any(a.content_hash == digest and a.approved_by == who
+                   for a in known.get(e.key, [])):
+                continue
+            record_ = ApprovalRecord(e.key, e.campaign, e.post, e.channel, e.at, digest, who,
+                                     now)
+            conn.execute(approvals.insert().values(
+                key=e.key, campaign=e.campaign, post=e.post, channel=e.channel, at_utc=e.at,
+                content_hash=digest, approved_by=who, approved_at=now))
+            conn.execute(audit_log.insert().values(**_audit_values(
+                A_APPROVE, who, now, campaign=e.campaign, post=e.post, channel=e.channel,
+                key=e.key, details={"content_hash": digest, "at": e.at.isoformat()})))
+            new.append(record_)
+    return new
+
+
+@_guarded
+def approval_state(ledger: Ledger, workspace: Workspace,
+                   entries: Sequence[PlanEntry]) -> list[ApprovalStatus]:
+    """For each rendered entry: approved (by whom), void (content changed) or missing.
+
+    This is what `status` and `approvals` show; entries that are skipped, not rendered, or
+    already settled in the ledger (published, being sent) are left out: nothing to approve.
+    """
+    rendered = [e for e in entries if e.status == SCHEDULED and e.rendered is not None]
+    rows = ledger.rows([e.key for e in rendered])
+    rendered = [e for e in rendered if e.key not in rows or rows[e.key].sendable]
+    with ledger.engine.connect() as conn:
+        known = _approvals_for(conn, [e.key for e in rendered])
+    out: list[ApprovalStatus] = []
+    for e in rendered:
+        assert e.rendered is not None
+        digest = e.rendered.content_hash()
+        records = known.get(e.key, [])
+        match = [a for a in records if a.content_hash == digest]
+        state, who = (APPROVED, match[-1]) if match else (
+            (VOID, records[-1]) if records else (MISSING, None))
+        out.append(ApprovalStatus(
+            e.key, e.campaign, e.post, e.channel, e.at, approval_required(workspace, e.channel),
+            state, who.approved_by if who else None, who.approved_at if who else None, digest))
+    return out
+
+
+# --- the gate in front of the Publisher --------------------------------------------------------
+
+@_guarded
+def gate(ledger: Ledger, workspace: Workspace, entries: Sequence[PlanEntry], now: datetime, *,
+         oldest: datetime | None = None, by: str | None = None,
+         audit: bool = True) -> list[PlanEntry]:
+    """The entries as the Publisher must see them: paused and unapproved due ones turned into
+    plan skips, emergency ones let through pauses with an audit row saying what they bypassed.
+
+    Only due entries (``at <= now``) not older than ``oldest`` are looked at: older ones are
+    the Publisher's to record as missed, and a pause must not hide that. ``audit=False``
+    (a dry run) writes nothing.
+    """
+    def considered(e: PlanEntry) -> bool:
+        return (e.status == SCHEDULED and e.at <= now
+                and (oldest is None or e.at >= oldest))
+
+    todo = [e for e in entries if considered(e)]
+    if not todo:
+        return list(entries)
+    active = active_pauses(ledger)
+    needs = [e for e in todo if e.rendered is not None and approval_required(workspace, e.channel)]
+    with ledger.engine.connect() as conn:
+        known = _approvals_for(conn, [e.key for e in needs])
+    changed: dict[int, PlanEntry] = {}
+    bypasses: list[tuple[PlanEntry, list[str]]] = []
+    for e in todo:
+        emergency = e.priority == EMERGENCY
+        bypassed: list[str] = []
+        if emergency and e.reason and e.reason.startswith(BLACKOUT_BYPASS_PREFIX):
+            bypassed.append("blackout: " + e.reason[len(BLACKOUT_BYPASS_PREFIX):])
+        held = pause_for(active, e.channel)
+        if held is not None:
+            if not emergency:
+                changed[id(e)] = replace(e, status=SKIPPED, reason=PAUSED_PREFIX + held.reason)
+                continue
+            bypassed.append(PAUSED_PREFIX + held.reason)
+        if e.rendered is not None and approval_required(workspace, e.channel):
+            digest = e.rendered.content_hash()
+            if not any(a.content_hash == digest for a in known.get(e.key, [])):
+                changed[id(e)] = replace(e, status=SKIPPED, reason=NOT_APPROVED)
+                continue
+        if bypassed:
+            bypasses.append((e, bypassed))
+    if bypasses and audit:
+        _record_bypasses(ledger, bypasses, by, now)
+    return [changed.get(id(e), e) for e in entries]
+
+
+def _record_bypasses(ledger: Ledger, bypasses: Sequence[tuple[PlanEntry, list[str]]],
+                     by: str | None, now: datetime) -> None:
+    # Only entries this pass may really send: a post already out is not re-recorded each
+    # minute cron runs. Two overlapping passes may both record one; that is harmless.
+    rows = ledger.rows([e.key for e, _ in bypasses])
+    who = actor(by)
+    with ledger.engine.begin() as conn:
+        for e, bypassed in bypasses:
+            row = rows.get(e.key)
+            if row is not None and not row.sendable:
+                continue
+            conn.execute(audit_log.insert().values(**_audit_values(
+                A_EMERGENCY, who, now, campaign=e.campaign, post=e.post, channel=e.channel,
+                key=e.key, details={"bypassed": bypassed, "priority": EMERGENCY})))
+
+
+def catch_up_start(workspace: Workspace, now: datetime) -> datetime:
+    """The oldest instant the Publisher still sends at ``now``."""
+    return now - timedelta(seconds=workspace.catch_up_seconds)
