@@ -163,24 +163,23 @@ def _migration_1(conn: Connection) -> None:
         table.create(conn, checkfirst=True)
 
 
-# Issue 6: every metrics collection is kept (a time series, never an overwrite); ``gap``
-# says why a post has no numbers in that collection instead of storing zeros.
-metric_snapshots = Table(
-    "metric_snapshots", metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("key", String(512), nullable=False, index=True),  # the occurrence key
-    Column("campaign", String(200), nullable=False, index=True),
-    Column("channel", String(200), nullable=False),
-    Column("platform", String(50), nullable=False),
-    Column("platform_id", String(200)),
-    Column("taken_at", UTCDateTime, nullable=False, index=True),
-    Column("metrics", Text),  # JSON object of the platform's own counters, or NULL
-    Column("gap", Text),
+# Issue 5 (service): one row per `campaignctl run` node, rewritten every few seconds, so
+# `status` can say which schedulers are up and when the next post goes out.
+scheduler_nodes = Table(
+    "scheduler_nodes", metadata,
+    Column("node", String(200), primary_key=True),
+    Column("host", String(300), nullable=False),
+    Column("pid", Integer, nullable=False),
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("last_beat", UTCDateTime, nullable=False),
+    Column("next_due", UTCDateTime),
+    Column("zone", String(64)),  # the IANA zone next_due is shown in
+    Column("stopped_at", UTCDateTime),  # a clean stop; NULL while running (or killed)
 )
 
 
-def _migration_4(conn: Connection) -> None:
-    metric_snapshots.create(conn, checkfirst=True)
+def _migration_2(conn: Connection) -> None:
+    scheduler_nodes.create(conn, checkfirst=True)
 
 
 # Issue 5 (governance): pauses and approvals are state the publish pass reads; audit_log is
@@ -277,9 +276,30 @@ def _migration_3(conn: Connection) -> None:
         conn.exec_driver_sql(ddl)
 
 
+# Issue 6: every metrics collection is kept (a time series, never an overwrite); ``gap``
+# says why a post has no numbers in that collection instead of storing zeros.
+metric_snapshots = Table(
+    "metric_snapshots", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", String(512), nullable=False, index=True),  # the occurrence key
+    Column("campaign", String(200), nullable=False, index=True),
+    Column("channel", String(200), nullable=False),
+    Column("platform", String(50), nullable=False),
+    Column("platform_id", String(200)),
+    Column("taken_at", UTCDateTime, nullable=False, index=True),
+    Column("metrics", Text),  # JSON object of the platform's own counters, or NULL
+    Column("gap", Text),
+)
+
+
+def _migration_4(conn: Connection) -> None:
+    metric_snapshots.create(conn, checkfirst=True)
+
+
 # Ordered, append-only: (version, name, step). Never edit a released step; add a new one.
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "occurrences, attempts, retractions, retraction markers", _migration_1),
+    (2, "scheduler heartbeats", _migration_2),
     (3, "governance: pauses, approvals, audit log", _migration_3),
     (4, "metric snapshots", _migration_4),
 ]
@@ -887,6 +907,30 @@ class Ledger:
                                      r.url, r.requested_at, r.finished_at, r.outcome, r.message)
                     for r in conn.execute(q)]
 
+
+    # --- scheduler heartbeats (issue 5) -------------------------------------------------------
+    def beat(self, node: str, *, host: str, pid: int, started_at: datetime,
+             next_due: datetime | None, zone: str | None, now: datetime | None = None) -> None:
+        """Record that a scheduler node is alive (insert or refresh its row)."""
+        now = now or _now()
+        values = {"host": host, "pid": pid, "started_at": started_at, "last_beat": now,
+                  "next_due": next_due, "zone": zone, "stopped_at": None}
+        stmt = self._insert(scheduler_nodes).values(node=node, **values)
+        with self.engine.begin() as conn:
+            conn.execute(stmt.on_conflict_do_update(index_elements=["node"], set_=values))
+
+    def node_stopped(self, node: str, now: datetime | None = None) -> None:
+        """Mark a node as cleanly stopped (so `status` does not call it down)."""
+        now = now or _now()
+        with self.engine.begin() as conn:
+            conn.execute(update(scheduler_nodes).where(scheduler_nodes.c.node == node)
+                         .values(stopped_at=now, next_due=None))
+
+    def heartbeats(self) -> list[dict[str, Any]]:
+        """Every scheduler node's last heartbeat, by node name."""
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(
+                select(scheduler_nodes).order_by(scheduler_nodes.c.node))]
 
     # --- metric snapshots (issue 6) -----------------------------------------------------------
     def add_snapshots(self, snapshots: Sequence[dict[str, Any]]) -> int:
