@@ -326,9 +326,12 @@ def _approvals_for(conn: Connection, keys: Iterable[str]) -> dict[str, list[Appr
 def approve(ledger: Ledger, entries: Sequence[PlanEntry], by: str | None = None,
             now: datetime | None = None) -> list[ApprovalRecord]:
     """Record ``by`` as approver of each rendered entry's exact content; returns the new
-    approvals (content this person already approved is not recorded twice)."""
+    approvals (content this person already approved, or a post already out, is not
+    recorded)."""
     who, now = actor(by), now or _now()
     rendered = [e for e in entries if e.rendered is not None]
+    rows = ledger.rows([e.key for e in rendered])
+    rendered = [e for e in rendered if e.key not in rows or rows[e.key].sendable]
     new: list[ApprovalRecord] = []
     with ledger.engine.begin() as conn:
         known = _approvals_for(conn, [e.key for e in rendered])
