@@ -1,3 +1,81 @@
-"""Commands registered on the campaignctl app (see cli.py); this module is being written."""
+"""The `report` command: reach, engagement and conversions (registers on cli.app).
+
+Imports only typer and cli at module level, so `campaignctl --help` stays cheap; the
+report library (report.py, report_html.py) is imported inside the command.
+"""
 
 from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from .cli import (
+    JsonOpt,
+    SandboxAtOpt,
+    SandboxOpt,
+    _err,
+    _now,
+    app,
+    load,
+    parse_when,
+    print_json,
+    speaks,
+)
+
+
+@app.command()
+@speaks
+def report(
+    campaign: Annotated[Optional[str], typer.Argument(help="One campaign (default: all).")] = None,
+    since: Annotated[Optional[str], typer.Option(
+        "--since", help="Only posts published from this date (YYYY-MM-DD, UTC).")] = None,
+    refresh: Annotated[bool, typer.Option(
+        "--refresh", help="Collect fresh numbers now (default: only when the last "
+        "collection is over an hour old).")] = False,
+    sandbox: SandboxOpt = False,
+    sandbox_url: SandboxAtOpt = None,
+    conversions: Annotated[Optional[Path], typer.Option(
+        "--conversions", help="A Matomo or Google Analytics CSV export to join on UTM tags.",
+        dir_okay=False)] = None,
+    mapping: Annotated[Optional[list[str]], typer.Option(
+        "--map", help="COLUMN=FIELD for the CSV, FIELD one of utm_campaign, utm_source, "
+        "utm_content, utm_medium, conversions; repeatable.")] = None,
+    csv_out: Annotated[Optional[str], typer.Option(
+        "--csv", help="Write CSV to this file ('-' for standard output).")] = None,
+    as_json: JsonOpt = False,
+    html_out: Annotated[Optional[Path], typer.Option(
+        "--html", help="Write one self-contained HTML page here.", dir_okay=False)] = None,
+) -> None:
+    """Reach, engagement and conversions per campaign, channel and post."""
+    from datetime import timezone
+
+    from .i18n import t
+    from .report import parse_mapping, report_csv, report_job, report_table
+
+    workspace, campaigns, problems = load(None)
+    for p in problems:  # a broken campaign file must not hide what was published
+        _err(p.one_line())
+    start = parse_when(since)
+    if start is not None and start.tzinfo is None:
+        start = start.replace(tzinfo=timezone.utc)
+    data = report_job(workspace, campaigns, now=_now(), campaign=campaign, since=start,
+                      refresh=refresh, sandbox=sandbox or bool(sandbox_url),
+                      sandbox_url=sandbox_url, conversions=conversions,
+                      mapping=parse_mapping(mapping or []))
+    if html_out is not None:
+        from .report_html import report_html
+
+        html_out.write_text(report_html(data), encoding="utf-8")
+    if csv_out == "-":
+        typer.echo(report_csv(data), nl=False)
+    elif csv_out:
+        Path(csv_out).write_text(report_csv(data), encoding="utf-8")
+    if as_json:
+        print_json(data)
+    elif csv_out != "-":
+        typer.echo(report_table(data), nl=False)
+        for written in (html_out, csv_out):
+            if written:
+                typer.echo(t("Wrote {path}", path=str(written)))

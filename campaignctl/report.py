@@ -305,7 +305,7 @@ def load_conversions(path: Path, mapping: Mapping[str, str] | None = None) -> li
                              t("map the right column with --map \"COLUMN=conversions\""))
         row = {w: (rec.get(c) or "").strip() if c else "" for w, c in chosen.items()
                if w != "conversions"}
-        row["conversions"] = value
+        row["conversions"] = int(value) if value.is_integer() else value
         out.append(row)
     return out
 
@@ -315,10 +315,11 @@ def join_conversions(rows: Sequence[Mapping[str, Any]], campaign: str,
     """Conversions of one campaign by channel (utm_source) and by (channel, post)
     (utm_content); rows of this campaign whose source or content is unknown are kept apart."""
     channels, posts = set(channels), set(posts)
-    per_channel: dict[str, float] = defaultdict(float)
-    per_post: dict[tuple[str, str], float] = defaultdict(float)
-    unmatched = 0.0
-    total = 0.0
+    # int while every count is whole, so 45 stays "45" in CSV and HTML, not "45.0".
+    per_channel: dict[str, float] = defaultdict(int)
+    per_post: dict[tuple[str, str], float] = defaultdict(int)
+    unmatched: float = 0
+    total: float = 0
     for r in rows:
         if r["utm_campaign"].lower() != campaign.lower():
             continue
@@ -454,14 +455,14 @@ def summarize(rows: Sequence[Any], snapshots: Sequence[Mapping[str, Any]],
                 pair = (p["channel"], p["post"])
                 # A recurring post shares one utm_content: its first occurrence carries it.
                 if pair not in counted:
-                    p["conversions"] = conv["posts"].get(pair, 0.0)
+                    p["conversions"] = conv["posts"].get(pair, 0)
                     counted.add(pair)
         channels = []
         for name in sorted({p["channel"] for p in posts}):
             mine = [p for p in posts if p["channel"] == name]
             entry = {"channel": name, "platform": mine[0]["platform"], **_aggregate(mine),
                      "gaps": sum(1 for p in mine if p["gap"]),
-                     "conversions": conv["channels"].get(name, 0.0) if conv else None,
+                     "conversions": conv["channels"].get(name, 0) if conv else None,
                      "series": _channel_series(mine)}
             channels.append(entry)
         ranked = sorted((p for p in posts if p["engagement"] is not None),
