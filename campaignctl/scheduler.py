@@ -164,6 +164,9 @@ class Service:
         url = resolve_url(workspace.root, workspace.ledger_url)
         self.ledger = Ledger.open(url)
         self._stack.callback(self.ledger.close)
+        # What the ledger already says is not news: a restart must not re-log every old
+        # skip or publish, only what this node's passes change.
+        self._logged = {r.key: r.state for r in self.ledger.status()}
         self.sandbox_url = self._open_sandbox(workspace)
 
         scheduler = BackgroundScheduler(
