@@ -465,7 +465,8 @@ def summarize(rows: Sequence[Any], snapshots: Sequence[Mapping[str, Any]],
                      "conversions": conv["channels"].get(name, 0) if conv else None,
                      "series": _channel_series(mine)}
             channels.append(entry)
-        ranked = sorted((p for p in posts if p["engagement"] is not None),
+        # A post nobody has responded to yet is not a "best" post.
+        ranked = sorted((p for p in posts if p["engagement"]),
                         key=lambda p: (-(p["engagement"] or 0), -(p["reach"] or 0), p["key"]))
         report["campaigns"].append({
             "campaign": cid, "name": camp.name if camp else cid, "timezone": tz_name,
@@ -626,6 +627,10 @@ def report_table(report: Mapping[str, Any], width: int = 140) -> str:
                           "-" if ch["conversions"] is None else fmt_number(ch["conversions"]),
                           str(ch["gaps"]))
         console.print(table)
+        measured = [p["measured_at"] for p in c["posts"] if p["measured_at"]]
+        if measured:
+            console.print(t("Numbers as collected at {when}; `--refresh` collects them again now.",
+                            when=max(measured)[:16].replace("T", " ") + " UTC"))
         posts = {p["key"]: p for p in c["posts"]}
         if c["best"]:
             console.print(t("Best posts:"))

@@ -55,7 +55,8 @@ h3{font-size:17px;margin:22px 0 8px}
 table{border-collapse:collapse;width:100%;background:var(--card)}
 th,td{padding:6px 8px;border-bottom:1px solid var(--line);text-align:right;vertical-align:middle}
 th:first-child,td:first-child,td.l,th.l{text-align:left}
-td:first-child{white-space:nowrap}
+td:first-child,td.l{white-space:nowrap}
+.panel{overflow-x:auto}
 th{font-size:13px;color:var(--muted);font-weight:600}
 .dot{display:inline-block;width:10px;height:10px;border-radius:50%;margin-right:6px}
 .grid2{display:grid;grid-template-columns:1fr 1fr;gap:16px}
@@ -226,7 +227,7 @@ def _short(at: datetime) -> str:
 def sparkline(page: _Page, pts: Sequence[tuple[datetime, float]], color: str, label: str,
               **attrs: str) -> str:
     """A tiny engagement-over-time line for one post."""
-    width, height = 120, 30
+    width, height = 100, 28
     if not pts:
         body = f'<text x="4" y="19">{_e(t("n/a"))}</text>'
         return page.chart(body, "post", width, height, label, **attrs)
@@ -262,11 +263,16 @@ def report_html(report: Mapping[str, Any], title: str | None = None) -> str:
             + " " + _e(t("Report made {when}.", when=_dt(report["generated_at"]).strftime(
                 "%d %b %Y %H:%M %Z"))) + "</p>"]
     if not campaigns:
-        body.append(f'<p class="plain">{_e(t("Nothing has been published yet, so there is nothing to measure."))}</p>')
+        body.append('<p class="plain">' + _e(t("Nothing has been published yet, so there is "
+                                                "nothing to measure.")) + "</p>")
     for c in campaigns:
         body.append(_campaign_section(page, c))
     body.append(_gaps_section(report["gaps"]))
-    body.append(f'<footer>{_e(t("Reach = impressions (X) or views (YouTube, TikTok); Facebook gives no per-post reach to a Page token, so it shows n/a. Engagement = likes/reactions + comments/replies + shares/reposts (+ quotes and bookmarks on X). Rate = engagement ÷ reach, over posts whose reach is known. n/a means the number is unknown, not zero."))}</footer>')
+    body.append("<footer>" + _e(t(
+        "Reach = impressions (X) or views (YouTube, TikTok); Facebook gives no per-post reach "
+        "to a Page token, so it shows n/a. Engagement = likes/reactions + comments/replies + "
+        "shares/reposts (+ quotes and bookmarks on X). Rate = engagement ÷ reach, over posts "
+        "whose reach is known. n/a means the number is unknown, not zero.")) + "</footer>")
     return _document(heading, "".join(body), page.charts)
 
 
@@ -319,16 +325,25 @@ def _plain_words(c: Mapping[str, Any]) -> str:
         text += " " + t("The website counted {n} conversions from these links.",
                         n=fmt_number(c["conversions"]))
     if c["gaps"]:
-        text += " " + t("{n} posts have no numbers yet; the reasons are listed at the end.",
+        text += " " + t("Posts without numbers yet: {n}; the reasons are listed at the end.",
                         n=c["gaps"])
     return f'<p class="plain">{_e(text)}</p>'
+
+
+def _measured_note(c: Mapping[str, Any]) -> str:
+    measured = [p["measured_at"] for p in c["posts"] if p["measured_at"]]
+    if not measured:
+        return ""
+    return " · " + _e(t("numbers collected {when}",
+                        when=_dt(max(measured)).strftime("%d %b %Y %H:%M %Z")))
 
 
 def _campaign_section(page: _Page, c: Mapping[str, Any]) -> str:
     cid = c["campaign"]
     out = [f'<section class="campaign" data-campaign="{_e(cid)}">',
            f'<h2>{_e(c["name"])}</h2>',
-           f'<p class="sub">{_e(cid)} · {_e(t("times in {zone}", zone=c["timezone"]))}</p>',
+           f'<p class="sub">{_e(cid)} · {_e(t("times in {zone}", zone=c["timezone"]))}'
+           + _measured_note(c) + "</p>",
            _headline(c), _plain_words(c)]
     # Channels: table + bars.
     rows = []
@@ -365,7 +380,8 @@ def _campaign_section(page: _Page, c: Mapping[str, Any]) -> str:
              else t("from publish times, weighted by engagement (measure more often for a "
                     "finer picture)"))
     out.append(f"<h3>{_e(t('When people responded'))}</h3><p class='sub'>"
-               f"{_e(t('Hour of day and day of week in {zone}, {basis}.', zone=c['timezone'], basis=basis))}</p>"
+               + _e(t("Hour of day and day of week in {zone}, {basis}.", zone=c["timezone"],
+                      basis=basis)) + "</p>"
                "<div class='grid2'><div class='panel'>")
     out.append(bar_chart(page, [(f"{h:02d}", round(v, 1), "#1f6f4a")
                                 for h, v in enumerate(c["hours"])], "hours",
@@ -463,7 +479,8 @@ def _conversions(c: Mapping[str, Any]) -> str:
     cid = c["campaign"]
     if c["conversions"] is None:
         return (f"<h3>{_e(t('Conversions'))}</h3><p class='sub'>"
-                f"{_e(t('No web-analytics export was given: add --conversions FILE.csv to see how many people acted on the links.'))}</p>")
+                + _e(t("No web-analytics export was given: add --conversions FILE.csv to see "
+                       "how many people acted on the links.")) + "</p>")
     rows = [f"<tr><td class='l'>{_e(ch['channel'])}</td><td>"
             f"{_num(ch['conversions'], 'conversions', 'channel', cid, ch['channel'])}</td></tr>"
             for ch in c["channels"]]
@@ -484,10 +501,12 @@ def _gaps_section(gaps: Sequence[Mapping[str, Any]]) -> str:
     items = "".join(
         f'<li data-gap="{_e(g["key"])}"><b>{_e(g["post"])}</b> {_e(t("on"))} '
         f'{_e(g["channel"])}: <span class="gap">{_e(g["reason"])}</span>'
-        + (f' <span class="sub">({_e(t("numbers shown are from {when}", when=g["numbers_from"][:16]))})</span>'
+        + (' <span class="sub">(' + _e(t("numbers shown are from {when}",
+                                           when=g["numbers_from"][:16])) + ")</span>"
            if g.get("numbers_from") else "") + "</li>" for g in gaps)
     return (f"<section class='gaps'><h2>{_e(t('Gaps: posts without current numbers'))}</h2>"
-            f"<p class='sub'>{_e(t('These are unknown, not zero. Most clear up on the next `campaignctl report --refresh`.'))}</p>"
+            "<p class='sub'>" + _e(t("These are unknown, not zero. Most clear up on the next "
+                                     "`campaignctl report --refresh`.")) + "</p>"
             f"<ul class='gaps'>{items}</ul></section>")
 
 
@@ -496,13 +515,16 @@ def _gaps_section(gaps: Sequence[Mapping[str, Any]]) -> str:
 PREVIEW_CSS = """
 .posts{display:grid;grid-template-columns:repeat(auto-fill,minmax(340px,1fr));gap:18px}
 .pv{background:#fff;border:1px solid #d8dce4;border-radius:14px;overflow:hidden}
-.pv header{display:flex;align-items:center;gap:8px;padding:10px 12px;border-bottom:1px solid #eceff3}
+.pv header{display:flex;align-items:center;gap:8px;padding:10px 12px;
+ border-bottom:1px solid #eceff3}
 .pv .av{width:36px;height:36px;border-radius:50%;background:#c9d3e0;flex:none}
 .pv .who b{display:block}.pv .who span{color:#5b6475;font-size:13px}
 .pv .body{padding:10px 12px;white-space:pre-wrap;word-wrap:break-word}
-.pv .media{display:grid;grid-template-columns:repeat(auto-fit,minmax(120px,1fr));gap:4px;padding:0 12px 8px}
+.pv .media{display:grid;grid-template-columns:repeat(auto-fit,minmax(120px,1fr));gap:4px;
+ padding:0 12px 8px}
 .pv .media img,.pv .media video{width:100%;border-radius:8px;display:block;background:#eee}
-.pv .alt{font-size:12px;color:#374151;background:#f3f4f6;border-radius:6px;padding:4px 6px;margin-top:3px}
+.pv .alt{font-size:12px;color:#374151;background:#f3f4f6;border-radius:6px;padding:4px 6px;
+ margin-top:3px}
 .pv .alt.missing{background:#fde8e8;color:#9b1c1c}
 .pv .ph{background:#1f2430;color:#e5e7eb;display:flex;align-items:center;justify-content:center;
  border-radius:8px;min-height:120px;font-size:13px;text-align:center;padding:8px}
@@ -511,10 +533,12 @@ PREVIEW_CSS = """
 .pv.youtube .thumb{aspect-ratio:16/9;background:#0f0f0f;color:#fff;display:flex;align-items:center;
  justify-content:center;font-size:40px}
 .pv.youtube .title{font-weight:700;font-size:16px;padding:10px 12px 0}
-.pv.tiktok .frame{aspect-ratio:9/16;max-height:480px;background:#111;color:#fff;position:relative;margin:0 auto;
+.pv.tiktok .frame{aspect-ratio:9/16;max-height:480px;background:#111;color:#fff;
+ position:relative;margin:0 auto;
  display:flex;align-items:flex-end}
 .pv.tiktok .frame video{position:absolute;inset:0;width:100%;height:100%;object-fit:cover}
-.pv.tiktok .cap{position:relative;padding:12px;background:linear-gradient(transparent,rgba(0,0,0,.75));
+.pv.tiktok .cap{position:relative;padding:12px;
+ background:linear-gradient(transparent,rgba(0,0,0,.75));
  width:100%;white-space:pre-wrap}
 .pv footer{color:#5b6475;font-size:12px;padding:6px 12px 10px;border-top:1px solid #eceff3}
 .problems{background:#fff4e5;border:1px solid #f0c36d;border-radius:10px;padding:10px 14px}
@@ -533,7 +557,8 @@ def _media_src(path: Path, mime: str | None) -> str | None:
     return f"data:{mime or 'application/octet-stream'};base64,{base64.b64encode(data).decode()}"
 
 
-def _media_block(media: Sequence[Any], root: Path, key: str, *, inline_video: bool = True) -> str:
+def _media_block(media: Sequence[Any], root: Path, key: str, *,
+                 inline_video: bool = True) -> str:
     if not media:
         return ""
     out = []
@@ -617,7 +642,8 @@ def preview_html(entries: Sequence[Any], campaigns: Sequence[Any], problems: Seq
     root = Path(root)
     names = {c.id: c.name for c in campaigns}
     out = [f"<h1>{_e(t('Preview: what will be posted'))}</h1>",
-           f'<p class="sub">{_e(t("{n} posts, shown as each platform will show them.", n=len(entries)))}</p>']
+           '<p class="sub">' + _e(t("{n} posts, shown as each platform will show them.",
+                                    n=len(entries))) + "</p>"]
     if problems:
         items = "".join(f'<li class="{"error" if p.is_error else "warning"}" data-problem>'
                         f"{_e(p.one_line())}</li>" for p in problems)
