@@ -448,3 +448,19 @@ def _record_bypasses(ledger: Ledger, bypasses: Sequence[tuple[PlanEntry, list[st
 def catch_up_start(workspace: Workspace, now: datetime) -> datetime:
     """The oldest instant the Publisher still sends at ``now``."""
     return now - timedelta(seconds=workspace.catch_up_seconds)
+
+
+def status_summary(pauses_now: Sequence[Pause],
+                   states: Sequence[ApprovalStatus]) -> dict[str, Any]:
+    """What `status` shows about governance, JSON-able: the pauses in force, and approval
+    counts of the upcoming posts that need one, with the keys that will be skipped."""
+    required = [s for s in states if s.required]
+    counts = {state: sum(1 for s in required if s.state == state)
+              for state in (APPROVED, VOID, MISSING)}
+    return {
+        "paused": [p.to_json() for p in pauses_now],
+        "approvals": {"required": len(required), **counts},
+        "blocked": [s.key for s in required if s.state != APPROVED],
+        "approved_by": sorted({s.approved_by for s in required
+                               if s.state == APPROVED and s.approved_by}),
+    }

@@ -441,3 +441,17 @@ def announce_job(workspace: Workspace, text: str, channels: Sequence[str] | None
         return AnnounceResult(post_id, at, text, bool(earlier), left_out, summary)
     finally:
         ledger.close()
+
+
+def governance_status_job(workspace: Workspace, campaigns: Sequence[Campaign], *,
+                          now: datetime) -> dict:
+    """For `status`: the pauses in force and who approved the upcoming posts (JSON-able)."""
+    from . import governance
+
+    entries = _upcoming(workspace, campaigns, Selection(), now=now, check=False)
+    ledger = open_ledger(workspace)
+    try:
+        return governance.status_summary(governance.active_pauses(ledger),
+                                         governance.approval_state(ledger, workspace, entries))
+    finally:
+        ledger.close()

@@ -411,3 +411,18 @@ def test_approval_state_leaves_out_what_is_already_sent(ws, sandbox):
     workspace, campaigns = loaded(ws)
     states = approvals_job(workspace, campaigns, now=NINE + timedelta(minutes=2))
     assert {s.post for s in states} == {"pengingat", "darurat"}
+
+
+def test_status_summary_for_the_lead(tmp_path):
+    from campaignctl.jobs import governance_status_job
+
+    ws = make_ws(tmp_path / "ws", fb_approval=True)
+    workspace, campaigns = loaded(ws)
+    pause_job(workspace, "uji", ["x"], by="Ani", now=NINE - timedelta(days=1))
+    approve_job(workspace, campaigns, Selection.parse("banjir/info"), by="Kepala",
+                now=NINE - timedelta(days=1))
+    summary = governance_status_job(workspace, campaigns, now=NINE - timedelta(hours=1))
+    assert [(p["channel"], p["reason"]) for p in summary["paused"]] == [("x", "uji")]
+    assert summary["approvals"] == {"required": 3, "approved": 1, "void": 0, "missing": 2}
+    assert summary["approved_by"] == ["Kepala"]
+    assert sorted(k.split("/")[1] for k in summary["blocked"]) == ["darurat", "pengingat"]
