@@ -55,7 +55,9 @@ h3{font-size:17px;margin:22px 0 8px}
 table{border-collapse:collapse;width:100%;background:var(--card)}
 th,td{padding:6px 8px;border-bottom:1px solid var(--line);text-align:right;vertical-align:middle}
 th:first-child,td:first-child,td.l,th.l{text-align:left}
-td:first-child,td.l{white-space:nowrap}
+td:first-child{white-space:nowrap}
+td .gap{white-space:normal;font-size:12px;max-width:260px}
+table.wide th,table.wide td{font-size:13px;padding:5px 6px}
 .panel{overflow-x:auto}
 th{font-size:13px;color:var(--muted);font-weight:600}
 .dot{display:inline-block;width:10px;height:10px;border-radius:50%;margin-right:6px}
@@ -360,13 +362,13 @@ def _campaign_section(page: _Page, c: Mapping[str, Any]) -> str:
     heads = "".join(f"<th>{_e(h)}</th>" for h in (
         t("Channel"), t("Reach"), t("Likes"), t("Comments"), t("Shares"), t("Engagement"),
         t("Rate"), t("Conversions"), t("Gaps")))
-    out.append(f"<h3>{_e(t('By channel'))}</h3><div class='grid2'><div class='panel'>"
+    out.append(f"<h3>{_e(t('By channel'))}</h3><div class='panel'>"
                f"<table><thead><tr>{heads}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-               "</div><div class='panel'>")
+               "</div><div class='panel' style='margin-top:12px'>")
     out.append(bar_chart(page, [(ch["channel"], ch["engagement"], _color(ch["platform"], i))
                                 for i, ch in enumerate(c["channels"])], "channels",
-                         t("Engagement per channel"), campaign=cid))
-    out.append("</div></div>")
+                         t("Engagement per channel"), width=1080, height=180, campaign=cid))
+    out.append("</div>")
     # Over time.
     series = {ch["channel"]: (_color(ch["platform"], i),
                               [(_dt(at), v) for at, v in ch["series"]])
@@ -471,7 +473,8 @@ def _posts_table(page: _Page, c: Mapping[str, Any]) -> str:
     heads = "".join(f"<th>{_e(h)}</th>" for h in (
         t("Post"), t("Channel"), t("When"), t("Reach"), t("Likes"), t("Comments"), t("Shares"),
         t("Engagement"), t("Rate"), t("Conversions"), t("Over time")))
-    return (f"<h3>{_e(t('Every post'))}</h3><div class='panel'><table><thead><tr>{heads}</tr>"
+    return (f"<h3>{_e(t('Every post'))}</h3><div class='panel'><table class='wide'>"
+            f"<thead><tr>{heads}</tr>"
             f"</thead><tbody>{''.join(rows)}</tbody></table></div>")
 
 
