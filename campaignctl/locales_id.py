@@ -899,7 +899,6 @@ MESSAGES.update({
     # approval states and audit actions, shown through t(state) / t(action)
     "approved": "disetujui",
     "void": "batal",
-    "not approved": "belum disetujui",
     "state": "keadaan",
     "pause": "jeda",
     "resume": "lanjut",
@@ -993,6 +992,8 @@ MESSAGES.update({
     "publish times": "waktu terbit",
     "Gaps (no numbers, with the reason):": "Data kosong (tanpa angka, beserta alasannya):",
     "no measurements yet": "belum ada pengukuran",
+    "Numbers as collected at {when}; `--refresh` collects them again now.":
+        "Angka sesuai pengumpulan pada {when}; `--refresh` mengumpulkannya lagi sekarang.",
 })
 
 # report_html.py
@@ -1028,8 +1029,6 @@ MESSAGES.update({
         "Masyarakat paling banyak menanggapi sekitar pukul {hour}:00 ({zone}).",
     "The website counted {n} conversions from these links.":
         "Situs web mencatat {n} konversi dari tautan ini.",
-    "{n} posts have no numbers yet; the reasons are listed at the end.":
-        "{n} unggahan belum memiliki angka; alasannya tercantum di bagian akhir.",
     "times in {zone}": "waktu dalam {zone}",
     "By channel": "Per kanal",
     "Engagement per channel": "Interaksi per kanal",
@@ -1076,6 +1075,9 @@ MESSAGES.update({
         "{n} unggahan, ditampilkan seperti yang akan ditampilkan masing-masing platform.",
     "{n} problems to fix first": "{n} masalah yang harus diperbaiki dulu",
     "Preview": "Pratinjau",
+    "Posts without numbers yet: {n}; the reasons are listed at the end.":
+        "Unggahan yang belum memiliki angka: {n}; alasannya tercantum di bagian akhir.",
+    "numbers collected {when}": "angka dikumpulkan {when}",
     # day names (WEEKDAYS), shown through t(day)
     "Mon": "Sen",
     "Tue": "Sel",
