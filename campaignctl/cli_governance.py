@@ -12,8 +12,19 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from .cli import JsonOpt, SandboxAtOpt, SandboxOpt, _err, _now, app, find_workspace, load, \
-    parse_when, print_json, speaks
+from .cli import (
+    JsonOpt,
+    SandboxAtOpt,
+    SandboxOpt,
+    _err,
+    _now,
+    app,
+    find_workspace,
+    load,
+    parse_when,
+    print_json,
+    speaks,
+)
 
 ChannelsOpt = Annotated[Optional[list[str]], typer.Option(
     "--channel", "-c", help="Only this channel (repeatable; default: every channel).")]
