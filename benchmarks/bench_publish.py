@@ -29,7 +29,6 @@ How it is measured
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import importlib.util
 import json
 import re
@@ -66,7 +65,6 @@ class BenchResult:
     missing: list[int]  # markers no emulator holds
     rate_limited: int  # 429 answers (injected or from a window) the sandbox gave
     per_post: dict[str, float] = field(default_factory=dict)
-    lanes: int | None = None  # the diagnostic override of every channel's max_concurrency
     lanes_used: dict[str, int] = field(default_factory=dict)  # lanes each platform had
 
     @property
@@ -105,7 +103,7 @@ class BenchResult:
                 "requests": self.requests, "requests_per_post": self.per_post,
                 "outcomes": self.outcomes, "stored": self.stored,
                 "duplicates": self.duplicates, "missing": self.missing,
-                "rate_limited": self.rate_limited, "lanes_override": self.lanes}
+                "rate_limited": self.rate_limited}
 
 
 def tiny_mp4(folder: Path) -> Path:
@@ -209,12 +207,13 @@ def _ledger_url(folder: Path, postgres: str | None) -> _Ledger:
 
 
 def run(posts: int = 1000, latency_ms: float = 50.0, concurrency: int = 8,
-        postgres: str | None = None, lanes: int | None = None) -> BenchResult:
+        postgres: str | None = None) -> BenchResult:
     """Publish ``posts`` due entries into a fresh sandbox and ledger; return the numbers.
 
-    ``lanes`` overrides every channel's declared ``max_concurrency`` (a diagnostic: it shows
-    how much of the gap to the ideal those caps cause; the goal is measured without it)."""
-    from campaignctl.channels import limits_for, open_channel
+    The Publisher runs with ``rate_limits=False``: the sandbox's own limits (429s with reset
+    times) are honoured, the channels' declared ones (requests per window, per-channel
+    concurrency) are off, so every channel may use the whole pool."""
+    from campaignctl.channels import open_channel
     from campaignctl.channels.credentials import TokenStore
     from campaignctl.ledger import Ledger
     from campaignctl.publish import Publisher
@@ -230,10 +229,7 @@ def run(posts: int = 1000, latency_ms: float = 50.0, concurrency: int = 8,
         secrets = SandboxSecrets(token_store=TokenStore(folder / "sandbox-tokens.json"))
 
         def channel_for(name: str) -> Any:
-            channel = open_channel(accts[name], secrets, sandbox_url=sandbox.url)
-            if lanes:
-                channel.limits = dataclasses.replace(channel.limits, max_concurrency=lanes)
-            return channel
+            return open_channel(accts[name], secrets, sandbox_url=sandbox.url)
 
         where = _ledger_url(folder, postgres)
         ledger = Ledger.open(where.url)
@@ -259,22 +255,17 @@ def run(posts: int = 1000, latency_ms: float = 50.0, concurrency: int = 8,
             duplicates={str(k): n for k, n in sorted(copies.items()) if n > 1},
             missing=[i for i in range(posts) if copies[i] == 0], rate_limited=limited,
             per_post={p: round(requests[p] / per_platform[p], 2)
-                      for p in PLATFORMS if per_platform[p]}, lanes=lanes,
-            lanes_used={p: min(per_platform[p], concurrency,
-                               lanes or limits_for(p).max_concurrency) for p in PLATFORMS})
+                      for p in PLATFORMS if per_platform[p]},
+            lanes_used={p: min(per_platform[p], concurrency) for p in PLATFORMS})
 
 
 def report(result: BenchResult) -> str:
     """The numbers, for a person."""
-    from campaignctl.channels import limits_for
-
     r = result
     lines = [
         f"ledger: {r.ledger}; posts: {r.posts}; latency {r.latency_ms:.0f} ms/request; "
-        f"concurrency {r.concurrency}; rate_limits=False; per-channel lanes: "
-        + (f"{r.lanes} each (DIAGNOSTIC override of max_concurrency)" if r.lanes else
-           "as declared (" + ", ".join(f"{p} {limits_for(p).max_concurrency}"
-                                      for p in PLATFORMS) + ")"),
+        f"concurrency {r.concurrency}; rate_limits=False (the sandbox's own limits only; "
+        "every channel may use the whole pool)",
         "requests: " + ", ".join(f"{p} {r.requests[p]} ({r.per_post.get(p, 0)}/post)"
                                  for p in PLATFORMS) + f"; total {r.total_requests}",
         f"outcomes: {r.outcomes}; 429 answers: {r.rate_limited}",
@@ -297,13 +288,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--postgres", metavar="URL",
                         help="also run on PostgreSQL (a SQLAlchemy URL, "
                              "e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test)")
-    parser.add_argument("--lanes", type=int, metavar="N",
-                        help="diagnostic: give every channel N lanes instead of its declared "
-                             "max_concurrency")
     parser.add_argument("--json", action="store_true", help="print the numbers as JSON")
     args = parser.parse_args(argv)
     targets: list[str | None] = [None] + ([args.postgres] if args.postgres else [])
-    results = [run(args.posts, args.latency_ms, args.concurrency, url, args.lanes)
+    results = [run(args.posts, args.latency_ms, args.concurrency, url)
                for url in targets]
     if args.json:
         print(json.dumps([r.to_json() for r in results], indent=2))

@@ -200,7 +200,12 @@ class _Throttle:
 
 
 class Publisher:
-    """Sends due plan entries exactly once through the channel adapters."""
+    """Sends due plan entries exactly once through the channel adapters.
+
+    ``rate_limits=False`` switches off the limits channels declare (requests per window and
+    per-channel concurrency) and leaves only what the platform itself says (429s and their
+    reset times): for the sandbox and its benchmark, never for real accounts.
+    """
 
     def __init__(self, ledger: Ledger, channel_for: Callable[[str], Channel], *,
                  clock: Callable[[], datetime] | None = None, concurrency: int = 8,
@@ -249,6 +254,11 @@ class Publisher:
             return self._throttles[name]
 
     def _lanes(self, name: str) -> int:
+        if not self.rate_limits:
+            # Declared limits off (a sandbox benchmark): the per-channel concurrency cap is
+            # one of them, so every channel may use the whole pool; the platform's own 429s
+            # and reset headers still hold lanes back.
+            return self.concurrency
         try:
             return max(1, self._channel(name).limits.max_concurrency)
         except Exception:  # the task itself reports why the channel cannot be opened
