@@ -327,7 +327,7 @@ MESSAGES.update({
         "unggahan X {post} menghasilkan teks yang sama di {channel} pada {dates}; X menolak "
         "unggahan kembar",
     "make each occurrence differ, e.g. add {example} to the text":
-        "buat setiap kemunculan berbeda, mis. tambahkan {example} ke teks",
+        "bedakan teks setiap jadwal terbit, mis. tambahkan {example} ke teks",
 })
 
 # channels/facebook.py
@@ -374,7 +374,8 @@ MESSAGES.update({
         "taruh tautan di dalam teks, atau hapus media dari unggahan Facebook",
     "Facebook cannot show this post to this Page token (Graph error {code}): deleted, or a "
     "permission is missing":
-        "Facebook tidak dapat menampilkan unggahan ini untuk token Page ini (galat Graph {code}): "
+        "Facebook tidak dapat menampilkan unggahan ini untuk token Page ini (kesalahan Graph "
+        "{code}): "
         "sudah dihapus, atau ada izin yang kurang",
     "not returned": "tidak dikembalikan",
     "{account}: Page {name} ({id}), can post": "{account}: Page {name} ({id}), dapat mengunggah",
@@ -389,7 +390,7 @@ MESSAGES.update({
     "X rejected the credentials of {name} while trying to {what}":
         "X menolak kredensial {name} saat mencoba {what}",
     "X had a server error ({status}) while trying to {what}":
-        "X mengalami galat server ({status}) saat mencoba {what}",
+        "X mengalami gangguan server ({status}) saat mencoba {what}",
     "it will be retried; check https://api.twitterstat.us if it persists":
         "akan dicoba lagi; periksa https://api.twitterstat.us bila masih berlanjut",
     "X refused to {what}: {reason}": "X menolak {what}: {reason}",
@@ -412,7 +413,7 @@ MESSAGES.update({
     "X rate limit reached while trying to {what}; allowed again at {at}":
         "batas laju X tercapai saat mencoba {what}; diizinkan lagi pada {at}",
     "wait; the publisher retries after that time":
-        "tunggu; penerbit akan mencoba lagi setelah waktu tersebut",
+        "tunggu; proses penerbitan akan mencoba lagi setelah waktu tersebut",
     "the post for {name} has no text and no media":
         "unggahan untuk {name} tidak memiliki teks maupun media",
     "give the post text or media": "beri unggahan teks atau media",
@@ -456,7 +457,7 @@ MESSAGES.update({
     "could not reach TikTok to {what} ({reason})":
         "tidak dapat menghubungi TikTok untuk {what} ({reason})",
     "check the network connection; the publisher retries later":
-        "periksa sambungan jaringan; penerbit akan mencoba lagi nanti",
+        "periksa sambungan jaringan; proses penerbitan akan mencoba lagi nanti",
     "HTTP {status}": "HTTP {status}",
     "TikTok refused the access token: {message}": "TikTok menolak token akses: {message}",
     "run `campaignctl channels login {name}`": "jalankan `campaignctl channels login {name}`",
@@ -467,13 +468,14 @@ MESSAGES.update({
         "video.list",
     "TikTok rate limit reached while trying to {what}":
         "batas laju TikTok tercapai saat mencoba {what}",
-    "the publisher waits until the limit resets": "penerbit menunggu sampai batasnya pulih",
+    "the publisher waits until the limit resets":
+        "proses penerbitan menunggu sampai batasnya pulih",
     "TikTok says this account posted too often today: {message}":
         "TikTok menyatakan akun ini terlalu sering mengunggah hari ini: {message}",
-    "the publisher tries again in a day": "penerbit akan mencoba lagi dalam satu hari",
+    "the publisher tries again in a day": "proses penerbitan akan mencoba lagi dalam satu hari",
     "TikTok had an internal error while trying to {what}: {message}":
-        "TikTok mengalami galat internal saat mencoba {what}: {message}",
-    "the publisher retries later": "penerbit akan mencoba lagi nanti",
+        "TikTok mengalami gangguan internal saat mencoba {what}: {message}",
+    "the publisher retries later": "proses penerbitan akan mencoba lagi nanti",
     "TikTok refused to {what}: {message}": "TikTok menolak {what}: {message}",
     # hints for TikTok's refusal codes (_REJECT_HINTS)
     "choose a privacy_level the account allows; `campaignctl channels check {name}` lists them":
@@ -597,7 +599,8 @@ MESSAGES.update({
     "the connection to YouTube was lost after the upload was sent ({what}); the video may exist":
         "sambungan ke YouTube terputus setelah unggahan terkirim ({what}); video mungkin sudah ada",
     "reconcile before retrying: the publisher looks for the video with find_recent":
-        "lakukan rekonsiliasi sebelum mencoba lagi: penerbit mencari video dengan find_recent",
+        "lakukan rekonsiliasi sebelum mencoba lagi: proses penerbitan mencari video dengan "
+        "find_recent",
     "the connection to YouTube failed ({what})": "sambungan ke YouTube gagal ({what})",
     "YouTube rejected the access token: {message}": "YouTube menolak token akses: {message}",
     "the YouTube API quota for today is used up: {message}":
@@ -610,7 +613,7 @@ MESSAGES.update({
     "campaignctl retries after the time YouTube gives":
         "campaignctl mencoba lagi setelah waktu yang ditentukan YouTube",
     "YouTube had a server error ({status}): {message}":
-        "YouTube mengalami galat server ({status}): {message}",
+        "YouTube mengalami gangguan server ({status}): {message}",
     "the YouTube credential may not do this: {message}":
         "kredensial YouTube tidak diizinkan melakukan ini: {message}",
     "YouTube refused the upload: {message}": "YouTube menolak unggahan: {message}",
@@ -660,10 +663,10 @@ MESSAGES.update({
     "found on the platform after: {error}": "ditemukan di platform setelah: {error}",
     "gave up after {n} attempt(s): {error}": "dihentikan setelah {n} percobaan: {error}",
     "unexpected error in the {channel} adapter: {error}":
-        "galat tak terduga di adaptor {channel}: {error}",
+        "kesalahan tak terduga di adaptor {channel}: {error}",
     "published as {url} but the ledger could not record it: {error}; the next run will "
     "reconcile it":
-        "terbit sebagai {url} tetapi buku catatan (ledger) gagal mencatatnya: {error}; proses "
+        "terbit sebagai {url} tetapi ledger gagal mencatatnya: {error}; proses "
         "berikutnya akan merekonsiliasinya",
     "could not check the platform: {error}": "tidak dapat memeriksa platform: {error}",
     "no archived payload to look for; check the platform by hand":
@@ -726,7 +729,7 @@ MESSAGES.update({
     "choose an empty folder, or pass --force to overwrite the example files":
         "pilih folder kosong, atau berikan --force untuk menimpa berkas contoh",
     "internal error: {error}; run `campaignctl status` and report this":
-        "galat internal: {error}; jalankan `campaignctl status` dan laporkan hal ini",
+        "kesalahan internal: {error}; jalankan `campaignctl status` dan laporkan hal ini",
 })
 
 # output.py: table headings and summaries
@@ -742,7 +745,7 @@ MESSAGES.update({
         "(+{n} jadwal terbit lainnya; --all menampilkan semuanya)",
     "Nothing to preview.": "Tidak ada yang dapat dipratinjau.",
     "campaignctl preview": "campaignctl preview",
-    "{errors} error(s), {warnings} warning(s)": "{errors} galat, {warnings} peringatan",
+    "{errors} error(s), {warnings} warning(s)": "{errors} kesalahan, {warnings} peringatan",
     "(+{n} more occurrence(s))": "(+{n} jadwal terbit lainnya)",
     "Platform": "Platform",
     "Posts to": "Mengunggah ke",
@@ -773,7 +776,7 @@ MESSAGES.update({
     "Next: cd {folder} && campaignctl validate && campaignctl preview":
         "Berikutnya: cd {folder} && campaignctl validate && campaignctl preview",
     "{errors} error(s), {warnings} warning(s) in {campaigns} campaign file(s)":
-        "{errors} galat, {warnings} peringatan dalam {campaigns} berkas kampanye",
+        "{errors} kesalahan, {warnings} peringatan dalam {campaigns} berkas kampanye",
     "OK: {campaigns} campaign(s), {posts} post(s) on {entries} channel occurrence(s) checked; "
     "{warnings} warning(s)":
         "OK: {campaigns} kampanye, {posts} unggahan pada {entries} jadwal terbit per kanal "
@@ -899,12 +902,12 @@ MESSAGES.update({
     # approval states and audit actions, shown through t(state) / t(action)
     "approved": "disetujui",
     "void": "batal",
-    "state": "keadaan",
+    "state": "perubahan keadaan",
     "pause": "jeda",
     "resume": "lanjut",
     "approve": "setujui",
     "emergency": "darurat",
-    "announce": "pengumuman",
+    "announce": "umumkan",
     "retract": "tarik",
 })
 
@@ -978,7 +981,7 @@ MESSAGES.update({
     "Reach": "Jangkauan",
     "Likes": "Suka",
     "Comments": "Komentar",
-    "Shares": "Bagikan",
+    "Shares": "Dibagikan",
     "Engagement": "Interaksi",
     "Rate": "Tingkat",
     "Conversions": "Konversi",
@@ -1029,7 +1032,7 @@ MESSAGES.update({
         "Masyarakat paling banyak menanggapi sekitar pukul {hour}:00 ({zone}).",
     "The website counted {n} conversions from these links.":
         "Situs web mencatat {n} konversi dari tautan ini.",
-    "times in {zone}": "waktu dalam {zone}",
+    "times in {zone}": "waktu menurut {zone}",
     "By channel": "Per kanal",
     "Engagement per channel": "Interaksi per kanal",
     "Engagement over time, per channel": "Interaksi dari waktu ke waktu, per kanal",
@@ -1040,7 +1043,7 @@ MESSAGES.update({
         "berdasarkan waktu terbit, dibobot dengan interaksi (ukur lebih sering untuk gambaran "
         "yang lebih rinci)",
     "When people responded": "Kapan masyarakat menanggapi",
-    "Hour of day and day of week in {zone}, {basis}.": "Jam dan hari dalam {zone}, {basis}.",
+    "Hour of day and day of week in {zone}, {basis}.": "Jam dan hari menurut {zone}, {basis}.",
     "Responses by hour of day": "Tanggapan per jam",
     "Responses by day of week": "Tanggapan per hari",
     "on": "di",

@@ -225,7 +225,7 @@ def test_broken_campaign_gives_an_indonesian_error_at_file_and_line(
     hits = [ln for ln in result.stderr.splitlines() if fragment in ln]
     assert hits, result.stderr
     assert hits[0].startswith(f"{CAMPAIGN}:{_line_of(ws, needle)}:"), hits[0]
-    assert "galat" in result.stderr  # the summary line too
+    assert "kesalahan" in result.stderr  # the summary line too
 
 
 @pytest.fixture
