@@ -68,7 +68,7 @@ def test_open_creates_the_workspace_folder_and_wal(tmp_path):
     assert (tmp_path / "ws" / ".campaignctl" / "ledger.db").is_file()
     with led.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
-    assert led.version() == ledger_mod.MIGRATIONS[-1][0]
+    assert led.version() == max(v for v, _, _ in ledger_mod.MIGRATIONS)
 
 
 def test_resolve_url_prefers_env_then_config_then_workspace(tmp_path):
@@ -97,16 +97,19 @@ def test_migrations_apply_once_and_new_steps_append(led, ledger_url, monkeypatch
 
     def step2(conn):
         calls.append(1)
-        conn.exec_driver_sql("CREATE TABLE heartbeat (id INTEGER PRIMARY KEY)")
+        conn.exec_driver_sql("CREATE TABLE test_table (id INTEGER PRIMARY KEY)")
 
-    monkeypatch.setattr(ledger_mod, "MIGRATIONS", ledger_mod.MIGRATIONS + [(2, "heartbeat", step2)])
+    # A step numbered after the last real one, as a later release would add it.
+    nxt = max(v for v, _, _ in ledger_mod.MIGRATIONS) + 1
+    monkeypatch.setattr(ledger_mod, "MIGRATIONS",
+                        ledger_mod.MIGRATIONS + [(nxt, "test table", step2)])
     again = Ledger.open(ledger_url)
     Ledger.open(ledger_url).close()
     assert calls == [1]
-    assert again.version() == 2
+    assert again.version() == nxt
     assert len(again.status()) == 2  # data survived
     with again.engine.connect() as conn:
-        assert conn.exec_driver_sql("SELECT count(*) FROM heartbeat").scalar() == 0
+        assert conn.exec_driver_sql("SELECT count(*) FROM test_table").scalar() == 0
     again.close()
 
 
@@ -125,10 +128,11 @@ def test_two_processes_opening_a_fresh_ledger_at_once(ledger_url):
              for _ in range(3)]
     outs = [p.communicate(timeout=60) for p in procs]
     assert [p.returncode for p in procs] == [0, 0, 0], [e for _, e in outs]
-    assert {o.strip() for o, _ in outs} == {"1"}
+    assert {o.strip() for o, _ in outs} == {str(max(v for v, _, _ in ledger_mod.MIGRATIONS))}
     led = Ledger.open(ledger_url)
-    with led.engine.connect() as conn:
-        assert conn.exec_driver_sql("SELECT count(*) FROM schema_version").scalar() == 1
+    with led.engine.connect() as conn:  # every step recorded once, not once per process
+        assert conn.exec_driver_sql("SELECT count(*) FROM schema_version").scalar() \
+            == len(ledger_mod.MIGRATIONS)
     led.close()
 
 
