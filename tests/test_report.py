@@ -526,3 +526,54 @@ def test_report_command_writes_table_csv_json_and_html(ws, tmp_path, monkeypatch
     assert bad.exit_code == 2 and "cannot read" in bad.output
     to_stdout = runner.invoke(app, [*base, "--csv", "-"])
     assert to_stdout.stdout.startswith("level,campaign,")
+
+
+def test_youtube_quota_used_up_is_a_gap_until_the_reset(ws):
+    workspace, _, sb, clock = ws
+    sb.configure("youtube", quota={"model": "units", "units_per_day": 0})
+    try:
+        ledger = open_ledger(workspace)
+        try:
+            done = R.collect(ledger, opener(workspace, sb), now=NOW)
+        finally:
+            ledger.close()
+    finally:
+        sb.configure("youtube", quota={"model": "buckets", "units_per_day": 10000})
+    yt = [g for g in done.gaps if g["channel"] == "youtube"]
+    assert len(yt) == 1 and "rate limited by youtube until" in yt[0]["reason"]
+    assert done.measured == 7
+
+
+# --- the preview page ---------------------------------------------------------------------------
+
+def test_preview_cards_embed_small_media_and_explain_the_rest(tmp_path):
+    from campaignctl.errors import Problem
+    from campaignctl.models import Media, PlanEntry, RenderedPost
+    from campaignctl.report_html import preview_html
+
+    small = tmp_path / "media" / "poster.png"
+    small.parent.mkdir()
+    small.write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 100)
+    big = tmp_path / "media" / "huge.png"
+    big.write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * (2 * 1024 * 1024 + 1))
+    at = datetime(2026, 12, 1, 9, 0, tzinfo=timezone(timedelta(hours=8)))
+
+    def entry(platform: str, parts: list[str], media: list[Media], **options) -> PlanEntry:
+        post = RenderedPost("c", "p", platform, platform, at, parts, media, options)
+        return PlanEntry("c", "p", platform, platform, at, rendered=post)
+
+    entries = [
+        entry("x", ["first <b>part</b>", "second"],
+              [Media(Path("media/poster.png"), "A poster", kind="image", mime="image/png")]),
+        entry("facebook", ["hello"],
+              [Media(Path("media/huge.png"), None, kind="image", mime="image/png")]),
+        entry("youtube", ["description"], [], title="The title"),
+    ]
+    page = preview_html(entries, [], [Problem("too long for X", "c.yaml", 3)], tmp_path)
+    assert 'data-card="x"' in page and 'data-parts="2"' in page
+    assert "first &lt;b&gt;part&lt;/b&gt;" in page  # text is escaped, never markup
+    assert 'src="data:image/png;base64,' in page and "ALT: A poster" in page
+    assert "over the 2 MB preview cap" in page and "no alt text" in page
+    assert "The title" in page and 'data-media="thumbnail"' in page
+    assert "c.yaml:3: error: too long for X" in page
+    assert page.count("data:image/png;base64,") == 1  # the big one is not embedded
