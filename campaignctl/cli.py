@@ -376,21 +376,25 @@ def status(
     failed: Annotated[bool, typer.Option("--failed", help="Only failed and unknown.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """What happened to each occurrence: state, reason, URL."""
-    from .config import load_workspace
-    from .jobs import open_ledger
-    from .output import status_table
+    """What happened to each occurrence (state, reason, URL), pauses and approvals."""
+    from .jobs import governance_status_job, open_ledger
+    from .output import governance_lines, status_table
 
-    workspace = load_workspace(find_workspace())
+    workspace, campaigns, problems = load(None)
     ledger = open_ledger(workspace)
     try:
         rows = ledger.status(campaign, failed_only=failed)
     finally:
         ledger.close()
+    governance = governance_status_job(workspace, campaigns, now=_now())
     if as_json:
-        print_json([r.to_json() for r in rows])
-    else:
-        typer.echo(status_table(rows, workspace.timezone, filtered=bool(campaign or failed)))
+        print_json({"occurrences": [r.to_json() for r in rows], "governance": governance})
+        return
+    for line in governance_lines(governance):
+        typer.echo(line)
+    typer.echo(status_table(rows, workspace.timezone, filtered=bool(campaign or failed)))
+    for p in problems:  # status still works with a broken file, but says so
+        _err(p.one_line())
 
 
 @app.command()
@@ -399,6 +403,8 @@ def retract(
     target: Annotated[str, typer.Argument(help="CAMPAIGN or CAMPAIGN/POST.")],
     channel: Annotated[Optional[str], typer.Option("--channel", "-c")] = None,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask.")] = False,
+    by: Annotated[Optional[str], typer.Option(
+        "--by", help="Who retracts, for the audit trail (default: the OS user).")] = None,
     sandbox: SandboxOpt = False,
     sandbox_url: SandboxAtOpt = None,
     as_json: JsonOpt = False,
@@ -419,7 +425,7 @@ def retract(
             raise typer.Exit(1)
     workspace, campaigns, _ = load(None)
     summary = retract_job(workspace, campaigns, selection, now=_now(),
-                          sandbox=sandbox or bool(sandbox_url), sandbox_url=sandbox_url)
+                          sandbox=sandbox or bool(sandbox_url), sandbox_url=sandbox_url, by=by)
     if as_json:
         print_json(summary.to_json())
     else:

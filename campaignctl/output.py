@@ -321,3 +321,22 @@ def retract_table(summary: Any) -> str:
         lines.append(t("{n} occurrence(s) still to come will not go out (retracted).",
                        n=summary.skipped_pending))
     return "\n".join(lines)
+
+
+def governance_lines(summary: Mapping[str, Any]) -> list[str]:
+    """The lines `status` prints above the table: pauses in force and approvals pending."""
+    lines = []
+    for pause in summary.get("paused", []):
+        where = t("every channel") if pause["channel"] == "*" else pause["channel"]
+        lines.append("⏸ " + t("PAUSED {where} since {at} by {who}: {reason}", where=where,
+                                  at=pause["paused_at"], who=pause["paused_by"],
+                                  reason=pause["reason"]))
+    approvals = summary.get("approvals") or {}
+    if approvals.get("required"):
+        lines.append(t("Approvals of upcoming posts: {approved} approved, {void} void (edited "
+                       "since), {missing} missing, of {required} required",
+                       approved=approvals.get("approved", 0), void=approvals.get("void", 0),
+                       missing=approvals.get("missing", 0), required=approvals["required"]))
+        if summary.get("approved_by"):
+            lines.append(t("Approved by: {names}", names=", ".join(summary["approved_by"])))
+    return lines + ([""] if lines else [])

@@ -46,7 +46,9 @@ def test_pause_publish_resume_publish(ws, sandbox, monkeypatch):
     assert {(r["channel"], r["outcome"], r["reason"]) for r in published["results"]} == {
         ("x", "skipped", "paused: banjir"), ("facebook", "skipped", "paused: banjir")}
     status = json.loads(ok(ws, "status", "--json"))
-    assert {r["reason"] for r in status} == {"paused: banjir"}
+    assert {r["reason"] for r in status["occurrences"]} == {"paused: banjir"}
+    assert [p["reason"] for p in status["governance"]["paused"]] == ["banjir"]
+    assert "PAUSED every channel" in ok(ws, "status")
 
     lifted = json.loads(ok(ws, "resume", "--by", "Budi", "--json"))
     assert [(p["channel"], p["paused_by"], p["resumed_by"]) for p in lifted] == [
