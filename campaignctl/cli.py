@@ -25,6 +25,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Help text is plain: CAMPAIGN[/POST] must not be read as rich markup.
+    rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -263,6 +265,8 @@ def preview(
         "--format", help="text, markdown (CI job summary / PR comment) or json.")] = "text",
     every: Annotated[bool, typer.Option(
         "--all", help="Every occurrence of recurring posts, not only the first.")] = False,
+    html: Annotated[Optional[Path], typer.Option(
+        "--html", help="Also write a page of cards shaped like each platform's posts.")] = None,
 ) -> None:
     """Each rendered post per channel, exactly as it will go out."""
     from .errors import UsageError
@@ -286,6 +290,13 @@ def preview(
     counts: dict[tuple[str, str, str], int] = {}
     for e in plan_.entries:
         counts[(e.campaign, e.post, e.channel)] = counts.get((e.campaign, e.post, e.channel), 0) + 1
+    if html is not None:
+        from .i18n import t
+        from .report_html import preview_html
+
+        html.write_text(preview_html(entries, campaigns, problems, workspace.root),
+                        encoding="utf-8")
+        _err(t("Wrote {path}", path=str(html)))
     if fmt == "json":
         print_json(preview_json(entries, problems))
     elif fmt == "markdown":

@@ -270,3 +270,26 @@ def test_offline_commands_import_no_platform_sdk(ws: Path) -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "LOADED []" in out.stdout, out.stdout + out.stderr
+
+
+def test_every_command_has_working_help() -> None:
+    """Help must never crash (a docstring's CAMPAIGN[/POST] once broke rich's markup)."""
+    from typer.main import get_command
+
+    root = get_command(app)
+    assert run("--help").exit_code == 0
+    for name, command in root.commands.items():  # type: ignore[attr-defined]
+        result = run(name, "--help")
+        assert result.exit_code == 0, (name, result.output)
+        for sub in getattr(command, "commands", {}):
+            assert run(name, sub, "--help").exit_code == 0, (name, sub)
+
+
+def test_preview_html_writes_cards(ws: Path, tmp_path: Path) -> None:
+    page = tmp_path / "preview.html"
+    result = run("preview", "--html", str(page), cwd=ws)
+    assert result.exit_code == 0, result.stderr
+    html = page.read_text(encoding="utf-8")
+    assert html.lstrip().lower().startswith("<!doctype html")
+    assert "Puskesmas Ubud I" in html and "data:image/png;base64," in html
+    assert "<script src=" not in html and "https://fonts" not in html  # self-contained
