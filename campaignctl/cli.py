@@ -67,6 +67,11 @@ def speaks(fn: Callable[..., Any]) -> Callable[..., Any]:
         except KeyboardInterrupt:
             _err("interrupted")
             raise typer.Exit(130) from None
+        except BrokenPipeError:  # `campaignctl status | head`: the reader left; stop quietly
+            import os
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(0) from None
         except Exception as exc:  # a bug of ours: one line, and where to report it
             _err(f"campaignctl: internal error: {type(exc).__name__}: {exc} — "
                  "please report this with the command you ran")
@@ -572,6 +577,9 @@ def sandbox_serve(
     ctx: typer.Context,
     port: Annotated[int, typer.Option("--port", help="Loopback port.")] = 8765,
     latency_ms: Annotated[float, typer.Option("--latency-ms", help="Delay every answer.")] = 0,
+    audience_speed: Annotated[float, typer.Option(
+        "--audience-speed", help="How much faster than the clock likes and views grow "
+        "(default: a second is an hour).")] = 3600.0,
 ) -> None:
     """Run the emulators on 127.0.0.1 until Ctrl-C (accounts with `sandbox: true` use them)."""
     if ctx.invoked_subcommand is not None:
@@ -588,7 +596,7 @@ def sandbox_serve(
                            reason=exc.strerror or exc),
                          t("is a sandbox already running? pick another --port")) from None
     for platform in sandbox.emulators:
-        sandbox.configure(platform, latency_ms=latency_ms)
+        sandbox.configure(platform, latency_ms=latency_ms, audience_speed=audience_speed)
     # Inside a workspace the sandbox shares one world with `publish --sandbox` runs.
     from .jobs import SANDBOX_STATE
 

@@ -52,11 +52,13 @@ def sandbox_session(workspace: Workspace, url: str | None = None) -> Iterator[st
     if url:
         raise UsageError(t("no sandbox answers at {url}", url=url),
                          t("start one with `campaignctl sandbox`, or leave out the URL"))
-    from .sandbox import Sandbox
+    from .sandbox import REHEARSAL_AUDIENCE_SPEED, Sandbox
 
     state = workspace.state_dir / SANDBOX_STATE
     with Sandbox(port=0) as sandbox:
         sandbox.load_state(state)
+        for platform in sandbox.emulators:
+            sandbox.configure(platform, audience_speed=REHEARSAL_AUDIENCE_SPEED)
         try:
             yield sandbox.url
         finally:

@@ -110,6 +110,10 @@ class Fault:
 @dataclass
 class EmulatorConfig:
     latency_ms: float = 0.0
+    # How much faster than the clock the audience reacts: metrics grow with
+    # audience_age() = seconds since the post x audience_speed. 1 in tests; rehearsals
+    # run faster so a report made seconds after publishing shows hours of reactions.
+    audience_speed: float = 1.0
     rate_limit: dict[str, int] | None = None  # {"requests": N, "window_seconds": S}
     faults: list[Fault] = field(default_factory=list)
 
@@ -147,6 +151,10 @@ class Emulator:
         return []
 
     # --- shared by all -------------------------------------------------------------
+    def audience_age(self, created: float) -> float:
+        """Seconds of audience time since ``created``: what the metric formulas grow with."""
+        return max(0.0, (self.clock() - created) * self.config.audience_speed)
+
     def rate_headers(self) -> dict[str, str]:
         """Remaining-quota headers in X's style; emulators may override or not send them."""
         limit = self.config.rate_limit
@@ -241,6 +249,8 @@ class Emulator:
         with self.lock:
             if "latency_ms" in body:
                 self.config.latency_ms = float(body["latency_ms"])
+            if "audience_speed" in body:
+                self.config.audience_speed = float(body["audience_speed"])
             if "rate_limit" in body:
                 self.config.rate_limit = body["rate_limit"]
                 self._window = []

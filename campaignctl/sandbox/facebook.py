@@ -222,7 +222,7 @@ class FacebookEmulator(Emulator):
         return {"X-App-Usage": json.dumps(app), "X-Business-Use-Case-Usage": json.dumps(buc)}
 
     def _metrics(self, obj: dict[str, Any]) -> dict[str, int]:
-        minutes = max(0, int((self.clock() - obj["created"]) // 60))
+        minutes = int(self.audience_age(obj["created"]) // 60)
         h = int(hashlib.sha256(obj["id"].encode()).hexdigest()[:8], 16)
         return {"reactions": minutes * (2 + h % 3), "comments": minutes // (2 + h % 4),
                 "shares": minutes // (5 + h % 5)}

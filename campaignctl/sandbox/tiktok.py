@@ -496,7 +496,7 @@ class TikTokEmulator(Emulator):
     def metrics_of(self, video: dict[str, Any]) -> dict[str, int]:
         """The formula in the module docstring."""
         h = int(hashlib.sha256(video["id"].encode()).hexdigest()[:8], 16)
-        age = max(0, int(self.clock() - video["created"]))
+        age = int(self.audience_age(video["created"]))
         views = (age * (1 + h % 7)) // 10
         return {"view_count": views, "like_count": views // (8 + h % 5),
                 "comment_count": views // (40 + h % 11), "share_count": views // (60 + h % 13)}

@@ -357,7 +357,7 @@ class XEmulator(Emulator):
     def public_metrics(self, tweet: dict[str, Any]) -> dict[str, int]:
         """The formula in the module docstring."""
         h = int(hashlib.sha256(tweet["id"].encode()).hexdigest()[:8], 16)
-        age = max(0, int(self.clock() - tweet["created"]))
+        age = int(self.audience_age(tweet["created"]))
         impressions = (age // 6) * (1 + h % 5)
         likes = impressions // (40 + h % 20)
         reposts = likes // 5

@@ -393,7 +393,7 @@ class YouTubeEmulator(Emulator):
 
     # --- resources -----------------------------------------------------------------------
     def _age(self, video: dict[str, Any]) -> float:
-        return max(0.0, self.clock() - video["created"])
+        return self.audience_age(video["created"])
 
     def statistics(self, video_id: str, age: float) -> dict[str, int]:
         """The documented metric formula (see the module docstring)."""
