@@ -11,6 +11,7 @@ configuration error, 70 internal error, 130 interrupted.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
 from pathlib import Path
@@ -336,6 +337,35 @@ def _now():
     return datetime.now(timezone.utc)
 
 
+@contextlib.contextmanager
+def _progress(enabled: bool):
+    """A live line on a terminal's stderr counting sends as they settle; silent elsewhere
+    (cron mail and CI logs get the summary table only)."""
+    if not (enabled and sys.stderr.isatty()):
+        yield None
+        return
+    import threading
+
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from .i18n import t
+
+    counts: dict[str, int] = {}
+    lock = threading.Lock()
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                  console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(t("publishing…"), total=None)
+
+        def on_result(result) -> None:
+            with lock:
+                counts[result.outcome] = counts.get(result.outcome, 0) + 1
+                done = ", ".join(f"{n} {t(k)}" for k, n in sorted(counts.items()))
+            bar.update(task, description=t("publishing… {done}", done=done))
+
+        yield on_result
+
+
 SandboxOpt = Annotated[bool, typer.Option(
     "--sandbox", help="Send every channel to the local sandbox (started here if none runs).")]
 SandboxAtOpt = Annotated[Optional[str], typer.Option(
@@ -372,11 +402,13 @@ def publish(
     if errors:
         _err("publish refused: fix the campaign files first (campaignctl validate)")
         raise typer.Exit(1)
-    summary = publish_job(workspace, campaigns, now=_now(),
-                          selection=Selection.parse(now_post or only, channel),
-                          dry_run=dry_run, sandbox=sandbox or bool(sandbox_url),
-                          sandbox_url=sandbox_url, rehearse=rehearse, post_now=bool(now_post),
-                          concurrency=concurrency)
+    with _progress(enabled=not as_json and not dry_run) as on_result:
+        summary = publish_job(workspace, campaigns, now=_now(),
+                              selection=Selection.parse(now_post or only, channel),
+                              dry_run=dry_run, sandbox=sandbox or bool(sandbox_url),
+                              sandbox_url=sandbox_url, rehearse=rehearse,
+                              post_now=bool(now_post), concurrency=concurrency,
+                              on_result=on_result)
     if as_json:
         print_json(summary.to_json())
     else:

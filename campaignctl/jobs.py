@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import contextlib
 import urllib.request
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 from .channels import channel_for
 from .channels.base import DEFAULT_SANDBOX_URL
@@ -125,8 +126,10 @@ def plan_entries(workspace: Workspace, campaigns: Sequence[Campaign], selection:
 def publish_job(workspace: Workspace, campaigns: Sequence[Campaign], *, now: datetime,
                 selection: Selection | None = None, dry_run: bool = False,
                 sandbox: bool = False, sandbox_url: str | None = None, rehearse: bool = False,
-                post_now: bool = False, concurrency: int = 8):
-    """Send what is due (or, rehearsing, the whole timeline in order) exactly once."""
+                post_now: bool = False, concurrency: int = 8,
+                on_result: Callable[[Any], None] | None = None):
+    """Send what is due (or, rehearsing, the whole timeline in order) exactly once.
+    ``on_result`` hears of each send as it settles (for a progress display)."""
     from .publish import RunSummary
 
     selection = selection or Selection()
@@ -150,7 +153,8 @@ def publish_job(workspace: Workspace, campaigns: Sequence[Campaign], *, now: dat
     try:
         with (sandbox_session(workspace, sandbox_url) if route else
               contextlib.nullcontext(None)) as url:
-            publisher = _publisher(workspace, ledger, url, sandbox, concurrency=concurrency)
+            publisher = _publisher(workspace, ledger, url, sandbox, concurrency=concurrency,
+                                   on_result=on_result)
             if not (rehearse or post_now):
                 # Pause and approvals filter here, so the Publisher records them as plan
                 # skips (retryable until the catch-up window has passed).

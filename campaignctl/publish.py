@@ -214,7 +214,8 @@ class Publisher:
                  sleep: Callable[[float], None] = time.sleep, hooks: Hooks | None = None,
                  rate_limits: bool = True, backoff_base: float = 1.0, backoff_cap: float = 60.0,
                  max_attempts: int = 6, find_margin: timedelta = timedelta(minutes=5),
-                 rng: random.Random | None = None) -> None:
+                 rng: random.Random | None = None,
+                 on_result: Callable[[EntryResult], None] | None = None) -> None:
         self.ledger = ledger
         self.channel_for = channel_for
         self.clock = clock or (lambda: datetime.now(timezone.utc))
@@ -229,6 +230,7 @@ class Publisher:
         self.max_attempts = max_attempts
         self.find_margin = find_margin
         self.rng = rng or random.Random()
+        self.on_result = on_result  # called from worker threads as each send settles
         self._lock = threading.Lock()
         self._channels: dict[str, Channel] = {}
         self._throttles: dict[str, _Throttle] = {}
@@ -288,6 +290,8 @@ class Publisher:
                     results[i] = self._result(entry, O_FAILED, t(
                         "internal error: {error}; run `campaignctl status` and report this",
                         error=f"{type(exc).__name__}: {exc}"[:300]))
+                if self.on_result is not None:
+                    self.on_result(results[i])
 
         with ThreadPoolExecutor(max_workers=self.concurrency,
                                 thread_name_prefix="publish") as pool:

@@ -615,7 +615,7 @@ def _card(entry: Any, root: Path) -> str:
                          + (media if i == 0 else "") + "</div>")
         return f"<article {attrs}>{head}{''.join(parts)}{foot}</article>"
     if platform == "youtube":
-        thumb = (f'<div class="thumb" data-media="thumbnail">▶</div>')
+        thumb = ('<div class="thumb" data-media="thumbnail">▶</div>')
         title = opts.get("title") or (post.parts[0].splitlines()[0] if post.parts else "")
         meta = ", ".join(f"{k}: {v}" for k, v in opts.items() if k not in ("title",))
         return (f"<article {attrs}>{head}{thumb}<div class='title'>{_e(title)}</div>"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 
 class FakeClock:
     """An emulator's clock (epoch seconds) that stands still until a test moves it."""
@@ -15,8 +17,6 @@ class FakeClock:
     def advance(self, seconds: float) -> None:
         self.now += seconds
 
-    def aware(self) -> "datetime":
+    def aware(self) -> datetime:
         """The same instant as an aware UTC datetime (what adapters' clocks return)."""
-        from datetime import datetime, timezone
-
         return datetime.fromtimestamp(self.now, tz=timezone.utc)
