@@ -23,7 +23,8 @@ BARE_APP = textwrap.dedent('''
     NAMES = {names!r}
 
     @app.callback()
-    def _root(lang: str = typer.Option(None, "--lang"), workspace: str = typer.Option(None, "--workspace")):
+    def _root(lang: str = typer.Option(None, "--lang"),
+              workspace: str = typer.Option(None, "--workspace")):
         """Bare app."""
 
     for _name in NAMES:

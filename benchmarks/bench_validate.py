@@ -22,7 +22,8 @@ TEMPLATES = {
                    "Info: {{ vars.url | utm }} · hotline {{ vars.hotline }}",
     "announce/x.j2": "📢 {{ vars.title }} — {{ vars.place }}, {{ when | date_short }}.\n"
                      "{{ vars.url | utm }}",
-    "reminder.j2": "⏰ Jangan lupa: {{ vars.title }} ({{ vars.place }}). Hotline {{ vars.hotline }}.",
+    "reminder.j2": "⏰ Jangan lupa: {{ vars.title }} ({{ vars.place }}). "
+                   "Hotline {{ vars.hotline }}.",
 }
 
 
@@ -93,8 +94,8 @@ def run_baseline(root: Path, fast_count: bool = False) -> int:
         when = datetime.strptime(post["at"], "%Y-%m-%d %H:%M").replace(tzinfo=tz)
         variables = {**data["vars"], **post["vars"]}
         for channel in data["channels"]:
-            name = f"{post['template']}/x.j2" if (channel == "x" and post["template"] == "announce") \
-                else f"{post['template']}.j2"
+            per_channel = channel == "x" and post["template"] == "announce"
+            name = f"{post['template']}/x.j2" if per_channel else f"{post['template']}.j2"
             ctx = {"campaign": campaign, "post": {"id": post["id"], "vars": post["vars"]},
                    "channel": {"name": channel, "platform": channel}, "vars": variables,
                    "when": when}

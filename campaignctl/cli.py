@@ -375,7 +375,8 @@ SandboxAtOpt = Annotated[Optional[str], typer.Option(
 @app.command()
 @speaks
 def publish(
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show each payload; send nothing.")] = False,
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="Show each payload; send nothing.")] = False,
     only: Annotated[Optional[str], typer.Option(
         "--only", help="CAMPAIGN or CAMPAIGN/POST.")] = None,
     now_post: Annotated[Optional[str], typer.Option(

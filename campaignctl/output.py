@@ -308,7 +308,8 @@ def retract_table(summary: Any) -> str:
     """`campaignctl retract`: what was deleted, what must be removed by hand."""
     lines = []
     for item in summary.items:
-        mark = {"deleted": "✓", "manual": "!", "failed": "✗", "in-flight": "…"}.get(item.outcome, " ")
+        mark = {"deleted": "✓", "manual": "!", "failed": "✗",
+                "in-flight": "…"}.get(item.outcome, " ")
         text = f"{mark} {item.channel}: {t(item.outcome)}"
         if item.url:
             text += f" {item.url}"

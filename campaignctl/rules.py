@@ -359,13 +359,15 @@ def _check_youtube(post: RenderedPost, typed: list[Media], mark: Mark | None,
     description = str(opts.get("description") or text)
     if description != text and len(description.encode("utf-8")) > YOUTUBE_DESCRIPTION_MAX:
         problems.append(_problem(
-            where("description"), t("YouTube description is {length} bytes (UTF-8); the limit is {limit}",
+            where("description"),
+            t("YouTube description is {length} bytes (UTF-8); the limit is {limit}",
                     length=len(description.encode("utf-8")), limit=YOUTUBE_DESCRIPTION_MAX),
             t("shorten it"), code="text-too-long"))
     for field, value in (("title", title), ("description", description)):
         if "<" in value or ">" in value:
             problems.append(_problem(
-                where(field), t("YouTube {field} contains < or >, which YouTube rejects", field=field),
+                where(field),
+                t("YouTube {field} contains < or >, which YouTube rejects", field=field),
                 t("remove the angle brackets (write ‹ › or words instead)"),
                 code="youtube-angle"))
     tags = opts.get("tags")
@@ -389,7 +391,8 @@ def _check_youtube(post: RenderedPost, typed: list[Media], mark: Mark | None,
             code="youtube-privacy"))
     if opts.get("publish_at") and privacy != "private":
         problems.append(_problem(
-            where("publish_at"), t("YouTube publish_at only works with privacy private (it is {value})",
+            where("publish_at"),
+            t("YouTube publish_at only works with privacy private (it is {value})",
                     value=privacy or t("not set")),
             t("set options.youtube.privacy: private, or remove publish_at"),
             code="youtube-publish-at"))
@@ -411,7 +414,8 @@ def _check_tiktok(post: RenderedPost, typed: list[Media], mark: Mark | None,
     level = post.options.get("privacy_level")
     if level is not None and level not in TIKTOK_PRIVACY:
         problems.append(_problem(
-            where("privacy_level"), t("TikTok privacy_level {value!r} is not one of {allowed}", value=level,
+            where("privacy_level"),
+            t("TikTok privacy_level {value!r} is not one of {allowed}", value=level,
                     allowed=", ".join(TIKTOK_PRIVACY)),
             t("use SELF_ONLY until the TikTok app has passed its audit"),
             code="tiktok-privacy"))

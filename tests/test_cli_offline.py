@@ -86,7 +86,8 @@ def test_repository_root_is_the_example_workspace() -> None:
 BROKEN = [
     # (what, old text, new text, needle for the expected line, fragment of the message)
     ("unknown key", "    template: pengingat", "    tempalte: pengingat", "tempalte", "template"),
-    ("bad time zone", "timezone: Asia/Makassar", "timezone: Asia/Makasar", "timezone:", "Asia/Makasar"),
+    ("bad time zone", "timezone: Asia/Makassar", "timezone: Asia/Makasar", "timezone:",
+     "Asia/Makasar"),
     ("unknown channel", "channels: [x, facebook]", "channels: [x, facebok]", "channels: [x, facebok]",
      "facebok"),
     ("bad cron", 'every: "0 9 * * mon"', 'every: "0 9 * * moon"', "every:", "every"),
@@ -129,7 +130,8 @@ def test_undefined_variable_names_the_template_file_and_line(ws: Path) -> None:
 
 def test_too_long_for_x_by_x_counting(ws: Path) -> None:
     # 130 CJK characters weigh 260; with the text around them the part passes 280.
-    edit(ws, "Cek tekanan darah", "健" * 130 + " Cek tekanan darah", file="templates/pengumuman/x.j2")
+    edit(ws, "Cek tekanan darah", "健" * 130 + " Cek tekanan darah",
+         file="templates/pengumuman/x.j2")
     result = run("validate", cwd=ws)
     assert result.exit_code == 1
     assert any("280" in ln for ln in result.stderr.splitlines()), result.stderr
