@@ -12,6 +12,11 @@ can live in one process without touching the SDK's module global.
 Credentials: ``page_access_token`` (secret) and ``options.page_id`` (not secret). A Page
 token made from a long-lived user token does not expire and Graph has no refresh call for
 it, so there is nothing to store in the token store: an expired token is an AuthError.
+
+``login()`` gets that Page token: Facebook Login's dialog in the browser over a loopback
+redirect (channels/oauth.py; credentials ``app_id`` and ``app_secret``), or a short-lived user
+token the user pastes (``user_token=``, e.g. from the Graph API Explorer); then the long-lived
+exchange and ``/me/accounts``. Only the Page token is stored; the user tokens are dropped.
 """
 
 from __future__ import annotations
@@ -32,6 +37,8 @@ if TYPE_CHECKING:
     from .credentials import SecretSource
 
 DEFAULT_GRAPH_VERSION = "v24.0"
+DIALOG_URL = "https://www.facebook.com"  # the Login dialog's host (Graph is another)
+LOGIN_SCOPES = ("pages_show_list", "pages_manage_posts", "pages_read_engagement")
 GRAPH_URL = "https://graph.facebook.com/"  # what facebook-sdk prepends to every path
 VIDEO_URL = "https://graph-video.facebook.com"  # Graph's host for video uploads
 METRIC_FIELDS = "shares,reactions.summary(total_count).limit(0),comments.summary(true).limit(0)"
@@ -220,6 +227,90 @@ class FacebookChannel(Channel):
         return Rejected(
             t("Facebook refused the request: {message}", message=message),
             t("change the post so Facebook accepts it; it is not retried"), **kw)
+
+    # --- login -----------------------------------------------------------------------
+    def login(self, *, open_url: Callable[[str], Any] | None = None, timeout: float = 300.0,
+              port: int | None = None, user_token: str | None = None, **_: Any) -> None:
+        """Get a non-expiring Page token for ``options.page_id`` and store it.
+
+        Without ``user_token``, Facebook Login runs in the browser (code flow, loopback
+        redirect); with it, that short-lived user token is exchanged directly."""
+        import webbrowser
+        from urllib.parse import urlencode
+
+        from ..errors import CredentialError
+        from .oauth import run_browser_flow
+
+        if self.secrets.tokens is None:
+            raise CredentialError(t("no token store to keep the Facebook login in"),
+                                  t("run the command inside a campaignctl workspace"))
+        page_id = self.page_id  # a ConfigError now beats one after the browser round trip
+        app_id = self.secrets.require(self.account, "app_id")
+        app_secret = self.secrets.require(self.account, "app_secret")
+        if not user_token:
+            dialog = DIALOG_URL if self.base_url == self.default_base_url else self.base_url
+
+            def authorize_url(redirect_uri: str, state: str) -> str:
+                return f"{dialog}/{self.version}/dialog/oauth?" + urlencode({
+                    "client_id": app_id.reveal(), "redirect_uri": redirect_uri,
+                    "state": state, "response_type": "code",
+                    "scope": ",".join(LOGIN_SCOPES)})
+
+            code, redirect_uri = run_browser_flow(
+                authorize_url, open_url=open_url or webbrowser.open, timeout=timeout,
+                platform="Facebook", account=self.name,
+                port=int(port if port is not None
+                         else self.account.options.get("redirect_port") or 0))
+            user_token = self._login_get("oauth/access_token", {
+                "client_id": app_id.reveal(), "client_secret": app_secret.reveal(),
+                "redirect_uri": redirect_uri, "code": code}).get("access_token")
+        long_lived = self._login_get("oauth/access_token", {
+            "grant_type": "fb_exchange_token", "client_id": app_id.reveal(),
+            "client_secret": app_secret.reveal(), "fb_exchange_token": user_token or ""})
+        pages = self._login_get("me/accounts", {
+            "fields": "id,name,access_token,tasks", "limit": "100",
+            "access_token": str(long_lived.get("access_token") or "")})
+        page = next((p for p in pages.get("data") or [] if str(p.get("id")) == page_id), None)
+        if page is None or not page.get("access_token"):
+            names = ", ".join(f"{p.get('name')} ({p.get('id')})"
+                              for p in pages.get("data") or []) or t("none")
+            raise AuthError(
+                t("the Facebook user who logged in does not manage Page {page} (manages: "
+                  "{names})", page=page_id, names=names),
+                t("log in as an admin of Page {page}, or correct options.page_id of {name}",
+                  page=page_id, name=self.name),
+                channel=self.name, platform_code="page-not-managed")
+        self.secrets.tokens.put(self.account.name,
+                                {"page_access_token": str(page["access_token"])})
+
+    def _login_get(self, path: str, args: dict[str, str]) -> dict[str, Any]:
+        """A GET of the login exchange (no Page token yet); any refusal is an AuthError."""
+        import facebook
+        import requests
+
+        session = self._session()
+        graph = facebook.GraphAPI(timeout=self.timeout, session=session)
+        try:
+            result = graph.request(f"{self.version}/{path}", args=dict(args))
+        except facebook.GraphAPIError as exc:
+            body = exc.result if isinstance(exc.result, dict) else {}
+            error = body.get("error") if isinstance(body.get("error"), dict) else {}
+            code, subcode = error.get("code"), error.get("error_subcode")
+            raise AuthError(
+                t("Facebook refused the login of {name}: {message}", name=self.name,
+                  message=str(error.get("message") or exc.message)),
+                t("run `campaignctl channels login {name}` again; check app_id, app_secret "
+                  "and the app's valid OAuth redirect URIs", name=self.name),
+                channel=self.name,
+                status=getattr(getattr(session.local, "response", None), "status_code", None),
+                platform_code=f"{code}/{subcode}" if subcode else str(code or "")) from None
+        except requests.RequestException as exc:
+            # The URL of these GETs carries the app secret: never show the exception text.
+            raise self._network_error(exc, "GET", False) from None
+        except (KeyError, ValueError):
+            raise TransientError(t("Facebook sent an unreadable answer to the login"),
+                                 t("try again later"), channel=self.name) from None
+        return result if isinstance(result, dict) else {}
 
     # --- publish ---------------------------------------------------------------------
     def publish(self, post: RenderedPost, progress: Progress | None = None) -> Published:

@@ -9,10 +9,15 @@ TikTok pull photos from the office's verified URL prefix), then poll the post's 
 An expired access token is refreshed once with the refresh token (which may rotate, so the
 one TikTok returns is always stored) and the call is retried once.
 
+``login()`` runs Login Kit for Desktop: authorization code with PKCE over a loopback
+redirect (channels/oauth.py); the tokens go to the token store, which later calls prefer.
+
 Account options (channels.yaml, ``options:``):
     photo_url_prefix   verified URL prefix where the workspace's media files are published,
                        e.g. https://media.example.go.id/kampanye/ (needed for photo posts)
     audited            true once TikTok has audited the app (check() reports it)
+    redirect_port      loopback port for login (default: any; register
+                       http://127.0.0.1:*/callback/ in the Login Kit settings)
 """
 
 from __future__ import annotations
@@ -40,6 +45,8 @@ SINGLE_CHUNK_MAX = 64 * MB  # up to here a video may go in one request
 MAX_VIDEO_BYTES = 4096 * MB
 PUBLIC = "PUBLIC_TO_EVERYONE"
 PRIVATE = "SELF_ONLY"
+AUTHORIZE_URL = "https://www.tiktok.com/v2/auth/authorize/"
+LOGIN_SCOPES = ("user.info.basic", "video.publish", "video.upload", "video.list")
 METRIC_FIELDS = "id,title,like_count,comment_count,share_count,view_count"
 LIST_FIELDS = "id,title,video_description,create_time"
 VIDEO_MIMES = ("video/mp4", "video/quicktime", "video/webm")
@@ -301,6 +308,83 @@ class TikTokChannel(Channel):
                           code=code or resp.status_code, described=described).strip(),
                         login, channel=self.name, status=resp.status_code,
                         platform_code=code or None)
+
+    # --- login ----------------------------------------------------------------------------
+    def login(self, *, open_url: Callable[[str], Any] | None = None, timeout: float = 300.0,
+              port: int | None = None, **_: Any) -> None:
+        """Login Kit for Desktop in the browser (code + PKCE); store the user's tokens."""
+        import webbrowser
+        from urllib.parse import urlencode
+
+        import requests
+
+        from ..errors import CredentialError
+        from .credentials import Secret
+        from .oauth import pkce_pair, run_browser_flow
+
+        if self.secrets.tokens is None:
+            raise CredentialError(t("no token store to keep the TikTok login in"),
+                                  t("run the command inside a campaignctl workspace"))
+        key = self.secrets.require(self.account, "client_key")
+        secret = self.secrets.require(self.account, "client_secret")
+        # The desktop guide hashes the verifier to hex, not base64url (see sandbox/tiktok.py).
+        verifier, challenge = pkce_pair("hex")
+        authorize = (AUTHORIZE_URL if self.base_url == self.default_base_url
+                     else f"{self.base_url}/v2/auth/authorize/")
+
+        def authorize_url(redirect_uri: str, state: str) -> str:
+            return authorize + "?" + urlencode({
+                "client_key": key.reveal(), "scope": ",".join(LOGIN_SCOPES),
+                "response_type": "code", "redirect_uri": redirect_uri, "state": state,
+                "code_challenge": challenge, "code_challenge_method": "S256"})
+
+        code, redirect_uri = run_browser_flow(
+            authorize_url, open_url=open_url or webbrowser.open, timeout=timeout,
+            platform="TikTok", account=self.name, path="/callback/",
+            port=int(port if port is not None else self.account.options.get("redirect_port")
+                     or 0))
+        form = {"client_key": key.reveal(), "client_secret": secret.reveal(), "code": code,
+                "grant_type": "authorization_code", "redirect_uri": redirect_uri,
+                "code_verifier": verifier}
+        try:
+            resp = self._session().post(
+                f"{self.base_url}/v2/oauth/token/", data=form, timeout=self.timeout,
+                headers={"Content-Type": "application/x-www-form-urlencoded"})
+        except requests.RequestException as exc:
+            raise self._network_error(exc, t("log in"), False) from None
+        try:
+            body = resp.json()
+        except ValueError:
+            body = {}
+        body = body if isinstance(body, dict) else {}
+        if not resp.ok or not body.get("access_token") or not body.get("refresh_token"):
+            code_name = str(body.get("error") or resp.status_code)
+            raise AuthError(
+                t("TikTok refused the login code of {name}: {code} {described}",
+                  name=self.name, code=code_name,
+                  described=str(body.get("error_description") or "")).strip(),
+                t("run `campaignctl channels login {name}` again; check the client key and "
+                  "secret and that {uri} is a registered redirect URI", name=self.name,
+                  uri=redirect_uri),
+                channel=self.name, status=resp.status_code, platform_code=code_name)
+        granted = {s for s in str(body.get("scope") or "").split(",") if s}
+        expires = self.clock() + timedelta(seconds=int(body.get("expires_in") or 0))
+        with self._refresh_lock:
+            self.secrets.tokens.put(self.account.name, {
+                "access_token": body["access_token"], "refresh_token": body["refresh_token"],
+                "access_token_expires_at": expires.isoformat()})
+            self._access = Secret(str(body["access_token"]))
+            self._refresh_token = Secret(str(body["refresh_token"]))
+        missing = [s for s in ("video.publish", "video.list") if s not in granted]
+        if missing:
+            # The tokens are kept (reading works), but publishing would fail later.
+            raise AuthError(
+                t("the TikTok login of {name} did not grant {scopes}", name=self.name,
+                  scopes=", ".join(missing)),
+                t("run `campaignctl channels login {name}` again and allow every permission; "
+                  "the app needs these scopes approved in the TikTok developer portal",
+                  name=self.name),
+                channel=self.name, platform_code="scope_not_authorized")
 
     # --- publishing -----------------------------------------------------------------------
     def _creator_info(self) -> dict[str, Any]:

@@ -10,6 +10,10 @@ tokens (client_id, optional client_secret, access_token, refresh_token), refresh
 tweepy 4.17 has no v2 media methods and a hard-coded host, so every call goes through a
 ``requests.Session`` that rewrites ``https://api.twitter.com`` to ``self.base_url``; media
 upload uses the same session and auth directly against the v2 endpoints.
+
+``login()`` runs OAuth 2.0 Authorization Code with PKCE over a loopback redirect
+(channels/oauth.py) and stores the user tokens. tweepy.OAuth2UserHandler is not used for it:
+its hosts are hard-coded and oauthlib refuses the http:// loopback redirect it must parse.
 """
 
 from __future__ import annotations
@@ -32,6 +36,8 @@ from ..models import Media, Metrics, Published, RenderedPost
 from .base import Channel, CheckReport, Limits, Progress
 
 TWITTER_HOST = "https://api.twitter.com"
+AUTHORIZE_URL = "https://twitter.com/i/oauth2/authorize"
+LOGIN_SCOPES = ("tweet.read", "tweet.write", "users.read", "offline.access", "media.write")
 CATEGORY = {"image": "tweet_image", "gif": "tweet_gif", "video": "tweet_video"}
 _URL = re.compile(r"https?://\S+")
 # 403 problem types that mean the credential, not the content, is wrong: a person must act.
@@ -194,6 +200,82 @@ class XChannel(Channel):
         if self.secrets.tokens is not None:
             self.secrets.tokens.put(self.account.name, tokens)
         self._client = None  # rebuilt with the new bearer token
+
+    # --- login --------------------------------------------------------------------------
+    def login(self, *, open_url: Callable[[str], Any] | None = None, timeout: float = 300.0,
+              port: int | None = None, **_: Any) -> None:
+        """OAuth 2.0 Authorization Code with PKCE in the browser; store the user's tokens.
+
+        ``port``: the loopback port registered in the X app's callback URLs (X matches the
+        callback exactly), else ``options.redirect_port``, else any free port."""
+        import webbrowser
+        from urllib.parse import urlencode
+
+        from ..errors import ConfigError, CredentialError
+        from .oauth import pkce_pair, run_browser_flow
+
+        login_again = t("run `campaignctl channels login {name}` again", name=self.name)
+        if self.auth_mode == "oauth1":
+            raise ConfigError(
+                t("{name} signs in with OAuth 1.0a keys, which have no browser login",
+                  name=self.name),
+                t("set consumer_key, consumer_secret, access_token and access_token_secret "
+                  "in .env, or replace them by client_id (and client_secret) under "
+                  "channels.{name}.credentials to log in with OAuth 2.0", name=self.name))
+        if self.secrets.tokens is None:
+            raise CredentialError(t("no token store to keep the X login in"),
+                                  t("run the command inside a campaignctl workspace"))
+        client_id = self._secret("client_id")
+        client_secret = self._secret("client_secret", required=False)
+        verifier, challenge = pkce_pair()
+        # The sandbox serves the consent page under its own prefix; production is twitter.com.
+        authorize = (AUTHORIZE_URL if self.base_url == self.default_base_url
+                     else f"{self.base_url}/i/oauth2/authorize")
+
+        def authorize_url(redirect_uri: str, state: str) -> str:
+            return authorize + "?" + urlencode({
+                "response_type": "code", "client_id": client_id.reveal(),
+                "redirect_uri": redirect_uri, "scope": " ".join(LOGIN_SCOPES),
+                "state": state, "code_challenge": challenge,
+                "code_challenge_method": "S256"})
+
+        code, redirect_uri = run_browser_flow(
+            authorize_url, open_url=open_url or webbrowser.open, timeout=timeout,
+            platform="X", account=self.name,
+            port=int(port if port is not None else self.account.options.get("redirect_port")
+                     or 0))
+        data = {"grant_type": "authorization_code", "code": code,
+                "redirect_uri": redirect_uri, "code_verifier": verifier,
+                "client_id": client_id.reveal()}
+        # A confidential client (with a secret) authenticates with HTTP Basic; a public
+        # client sends only its client_id, as X documents.
+        auth = (client_id.reveal(), client_secret.reveal()) if client_secret else None
+        resp = self._send("POST", "/2/oauth2/token", applies=False, raw=True, data=data,
+                          auth=auth, what=t("log in"))
+        body = self._json(resp)
+        if resp.status_code != 200 or not body.get("access_token"):
+            raise AuthError(
+                t("X refused the login code of {name}: {error}", name=self.name,
+                  error=str(body.get("error_description") or body.get("error")
+                            or f"HTTP {resp.status_code}")),
+                t("{again}; check the app's client ID/secret and that its callback URL is "
+                  "{uri}", again=login_again, uri=redirect_uri),
+                channel=self.name, status=resp.status_code,
+                platform_code=str(body.get("error") or resp.status_code))
+        if not body.get("refresh_token"):
+            raise AuthError(
+                t("X gave {name} no refresh token, so the login would end within hours",
+                  name=self.name),
+                t("{again} and allow offline access", again=login_again),
+                channel=self.name, status=resp.status_code, platform_code="no-refresh-token")
+        expires = self.clock() + timedelta(seconds=int(body.get("expires_in") or 7200))
+        tokens = {"access_token": body["access_token"], "refresh_token": body["refresh_token"],
+                  "access_token_expires_at": expires.isoformat()}
+        self.secrets.tokens.put(self.account.name, tokens)
+        with self._refresh_lock:
+            self._fresh.update(tokens)
+            self._generation += 1
+            self._client = None  # rebuilt with the new bearer token
 
     # --- one place that turns every failure into the taxonomy --------------------------
     @contextmanager

@@ -13,6 +13,19 @@ version like the real API: ``/v24.0/{page-id}/feed``.
     GET    /vN.M/?ids=a,b&fields=    several objects at once (at most 50 ids)
     DELETE /vN.M/{object-id}         {"success": true}
 
+Facebook Login, for ``campaignctl channels login`` (manual login flow, then the long-lived
+token exchange and the Page token; API-NOTES.md section 2, Tokens):
+    GET    /vN.M/dialog/oauth        the Login dialog (www.facebook.com in production):
+                                     consents at once, or refuses with the ``consent:
+                                     "deny"`` setting, and redirects to redirect_uri with
+                                     code/state (or error=access_denied&error_reason=user_denied)
+    GET    /vN.M/oauth/access_token  client_id, client_secret and either code + the same
+                                     redirect_uri (a short-lived user token, 2 h) or
+                                     grant_type=fb_exchange_token&fb_exchange_token= (a
+                                     long-lived one, 60 days)
+    GET    /vN.M/me/accounts         with a user token: the Pages it manages, each with its
+                                     Page token (which this emulator then accepts)
+
 Choices where Graph is unclear or where the sandbox is stricter on purpose:
 - A path without a version, or a version older than v21.0, is refused. Real Graph silently
   moves an expired version to the oldest live one; only the Ads API answers with
@@ -52,7 +65,13 @@ from .core import Emulator, Request, Response
 
 PAGE_ID = "100000000000001"
 PAGE_NAME = "Sandbox Page"
-CREDENTIALS: dict[str, str] = {"page_access_token": "sandbox-facebook-page-access-token"}
+CREDENTIALS: dict[str, str] = {"page_access_token": "sandbox-facebook-page-access-token",
+                               # the Facebook app, for login
+                               "app_id": "100000000000777",
+                               "app_secret": "sandbox-facebook-app-secret"}
+SHORT_LIVED_SECONDS = 2 * 3600
+LONG_LIVED_SECONDS = 60 * 86400
+CODE_SECONDS = 600
 
 LATEST_VERSION = "v24.0"
 MIN_VERSION = (21, 0)
@@ -156,6 +175,19 @@ class FacebookEmulator(Emulator):
         self.objects: dict[str, dict[str, Any]] = {}  # every id: posts, photos, videos
         self._next_id = 1000
         self._calls: list[float] = []
+        # Login: dialog codes, user tokens (-> expiry, kind, scopes), Page tokens issued.
+        self.consent = "allow"
+        self.auth_codes: dict[str, dict[str, Any]] = {}
+        self.user_tokens: dict[str, tuple[float, str, frozenset[str]]] = {}
+        self.page_tokens: set[str] = set()
+
+    def configure(self, body: dict[str, Any]) -> None:
+        """The core's settings plus ``consent``: "allow" (default) or "deny"."""
+        body = dict(body)
+        if "consent" in body:
+            with self.lock:
+                self.consent = str(body.pop("consent"))
+        super().configure(body)
 
     # --- helpers ---------------------------------------------------------------------
     def _new_id(self) -> str:
@@ -194,7 +226,7 @@ class FacebookEmulator(Emulator):
     def _check_token(self, token: str | None) -> None:
         if not token:
             raise GraphError(104, "An access token is required to request this resource.")
-        if token != CREDENTIALS["page_access_token"]:
+        if token != CREDENTIALS["page_access_token"] and token not in self.page_tokens:
             raise GraphError(190, "Invalid OAuth access token - Cannot parse access token")
 
     def rate_headers(self) -> dict[str, str]:
@@ -296,8 +328,15 @@ class FacebookEmulator(Emulator):
         try:
             rest = self._check_version(req)
             fields = self._fields(req)
-            self._check_token(self._token(req, fields))
-            status, body = self._route(req, rest, fields)
+            if rest.rstrip("/") == "/dialog/oauth" and req.method == "GET":
+                return self._dialog(fields)
+            if rest.rstrip("/") == "/oauth/access_token" and req.method == "GET":
+                status, body = 200, self._access_token(fields)
+            elif self._token(req, fields) in self.user_tokens:
+                status, body = 200, self._as_user(req, rest, self._token(req, fields) or "")
+            else:
+                self._check_token(self._token(req, fields))
+                status, body = self._route(req, rest, fields)
         except GraphError as exc:
             status, body = exc.status, exc.body()
         return Response(status, body, self.rate_headers())
@@ -343,6 +382,87 @@ class FacebookEmulator(Emulator):
         if parts[0] != PAGE_ID and parts[0] not in self.objects:
             raise _not_found(parts[0], method)
         raise GraphError(2500, f"Unknown path components: /{'/'.join(parts[1:])}")
+
+    # --- Facebook Login -----------------------------------------------------------------
+    def _dialog(self, fields: dict[str, str]) -> Response:
+        """The Login dialog: redirect back at once with a code, or with the refusal."""
+        from urllib.parse import urlencode, urlsplit
+
+        redirect_uri = fields.get("redirect_uri", "")
+        split = urlsplit(redirect_uri)
+        # A wrong app or redirect URI shows an error page in the browser, never a redirect.
+        if fields.get("client_id") != CREDENTIALS["app_id"]:
+            return Response(400, "Invalid App ID: the provided app ID does not look like a "
+                            "valid app ID.")
+        if split.scheme not in ("http", "https") or not split.netloc:
+            return Response(400, "URL blocked: this redirect failed because the redirect URI "
+                            "is not whitelisted in the app's client OAuth settings.")
+        state = fields.get("state", "")
+        if self.consent != "allow":
+            query = {"error": "access_denied", "error_code": "200",
+                     "error_description": "Permissions error", "error_reason": "user_denied",
+                     "state": state}
+        else:
+            code = "AQ" + secrets.token_urlsafe(32)
+            scopes = frozenset(s for s in fields.get("scope", "").split(",") if s)
+            self.auth_codes[code] = {"redirect_uri": redirect_uri, "scopes": scopes,
+                                     "expires": self.clock() + CODE_SECONDS}
+            query = {"code": code, "state": state}
+        # Facebook appends "#_=_" to the redirect; browsers keep fragments to themselves.
+        return Response(302, None, {"Location": f"{redirect_uri}?{urlencode(query)}#_=_"})
+
+    def _access_token(self, fields: dict[str, str]) -> dict[str, Any]:
+        """The code exchange and the long-lived token exchange of /oauth/access_token."""
+        if fields.get("client_id") != CREDENTIALS["app_id"]:
+            raise GraphError(101, "Error validating application. Invalid application ID.")
+        if fields.get("client_secret") != CREDENTIALS["app_secret"]:
+            raise GraphError(1, "Error validating client secret.")
+        now = self.clock()
+        if fields.get("grant_type") == "fb_exchange_token":
+            old = self.user_tokens.get(fields.get("fb_exchange_token", ""))
+            if old is None or old[0] <= now:
+                raise GraphError(190, "Invalid OAuth access token - Cannot parse access token")
+            return self._new_user_token("long", LONG_LIVED_SECONDS, old[2])
+        code = fields.get("code", "")
+        grant = self.auth_codes.get(code)
+        if grant is None:
+            raise GraphError(100, "Invalid verification code format.", subcode=36007)
+        if grant.get("used"):
+            raise GraphError(100, "This authorization code has been used.", subcode=36009)
+        if grant["expires"] <= now:
+            raise GraphError(100, "This authorization code has expired.", subcode=36007)
+        if fields.get("redirect_uri") != grant["redirect_uri"]:
+            raise GraphError(100, "Error validating verification code. Please make sure your "
+                             "redirect_uri is identical to the one you used in the OAuth "
+                             "dialog request", subcode=36008)
+        grant["used"] = True
+        return self._new_user_token("short", SHORT_LIVED_SECONDS, grant["scopes"])
+
+    def _new_user_token(self, kind: str, seconds: int, scopes: frozenset[str]) -> dict[str, Any]:
+        token = f"EAA{kind}" + secrets.token_urlsafe(24)
+        self.user_tokens[token] = (self.clock() + seconds, kind, scopes)
+        return {"access_token": token, "token_type": "bearer", "expires_in": seconds}
+
+    def _as_user(self, req: Request, rest: str, token: str) -> dict[str, Any]:
+        """What a user token may do here: /me and /me/accounts (the Pages it manages)."""
+        expiry, _kind, scopes = self.user_tokens[token]
+        if expiry <= self.clock():
+            raise GraphError(190, "Error validating access token: Session has expired.",
+                             subcode=463)
+        parts = [p for p in rest.split("/") if p]
+        if req.method == "GET" and parts == ["me"]:
+            return {"id": "100000000000555", "name": "Sandbox Page Admin"}
+        if req.method == "GET" and parts == ["me", "accounts"]:
+            if "pages_show_list" not in scopes:
+                raise GraphError(200, "(#200) Requires pages_show_list permission to list "
+                                 "the Pages of this user.")
+            page_token = "EAApage" + secrets.token_urlsafe(24)
+            self.page_tokens.add(page_token)
+            tasks = ["ANALYZE", "ADVERTISE", "MODERATE", "CREATE_CONTENT", "MANAGE"]
+            return {"data": [{"access_token": page_token, "category": "Government organization",
+                              "name": PAGE_NAME, "id": PAGE_ID, "tasks": tasks}],
+                    "paging": {"cursors": {"before": "QVFI", "after": "QVFI"}}}
+        raise GraphError(200, "(#200) A Page access token is required for this call.")
 
     def _page(self, fields: dict[str, str]) -> dict[str, Any]:
         page = {"id": PAGE_ID, "name": PAGE_NAME, "link": f"https://www.facebook.com/{PAGE_ID}",

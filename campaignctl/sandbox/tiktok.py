@@ -1,6 +1,17 @@
 """TikTok Content Posting API emulator: creator info, Direct Post video (chunked FILE_UPLOAD)
-and photo (PULL_FROM_URL) posts, status polling, video query/list, and OAuth refresh with
-refresh-token rotation.
+and photo (PULL_FROM_URL) posts, status polling, video query/list, OAuth refresh with
+refresh-token rotation, and Login Kit for Desktop (authorization code with PKCE):
+
+    GET  /v2/auth/authorize/   the consent page (www.tiktok.com in production): consents at
+                               once, or refuses with the ``consent: "deny"`` setting, and
+                               redirects to the loopback redirect_uri with code/state (or
+                               error=access_denied)
+    POST /v2/oauth/token/      grant_type=authorization_code with code, redirect_uri and
+                               code_verifier; the code is single-use and lives 10 minutes
+
+PKCE: the desktop guide's code_challenge is the SHA-256 of the verifier in lower-case hex,
+not RFC 7636's base64url (⚠️ from memory of the desktop guide, and developers who sent
+base64url report ``Code verifier or code challenge is invalid``); the emulator takes hex.
 
 Shapes follow API-NOTES.md section 4. Every non-OAuth reply is wrapped in TikTok's envelope
 ``{"data": {...}, "error": {"code": "ok", "message": "", "log_id": "..."}}``; the OAuth
@@ -32,7 +43,8 @@ Extra settings (``sandbox.configure("tiktok", ...)`` or POST /_sandbox/config/ti
 post ends FAILED with it), ``rotate_refresh_tokens`` (bool), ``endpoint_limits`` (bool),
 ``scopes`` (list: the scopes the tokens carry; a missing one gives ``scope_not_authorized``),
 ``daily_post_cap`` (int or None: inits allowed per rolling day before
-``spam_risk_too_many_posts``; off by default, third-party sources say about 15 ⚠️).
+``spam_risk_too_many_posts``; off by default, third-party sources say about 15 ⚠️),
+``consent`` ("allow" or "deny": what the next login's consent page answers).
 
 Metrics grow with the emulator's clock, deterministically. For a video created at ``c`` with
 ``h = int(sha256(id)[:8], 16)`` and ``age = max(0, clock() - c)`` seconds::
@@ -87,6 +99,7 @@ _STATUS = {"ok": 200, "access_token_invalid": 401, "scope_not_authorized": 401,
            "url_ownership_unverified": 403, "reached_active_user_cap": 403}
 _CONTENT_RANGE = re.compile(r"^bytes (\d+)-(\d+)/(\d+)$")
 TOKEN_TTL = 86400
+CODE_TTL = 600
 REFRESH_TTL = 365 * 86400
 
 
@@ -138,6 +151,8 @@ class TikTokEmulator(Emulator):
         self.max_video_post_duration_sec = 600
         self.scopes = list(SCOPES)
         self.daily_post_cap: int | None = None
+        self.consent = "allow"
+        self.auth_codes: dict[str, dict[str, Any]] = {}
         self._inits: list[float] = []
         # token -> expiry (None: the fixture token, valid for the emulator's life)
         self.access_tokens: dict[str, float | None] = {CREDENTIALS["access_token"]: None}
@@ -156,7 +171,8 @@ class TikTokEmulator(Emulator):
             for key in ("unaudited", "verified_url_prefix", "privacy_level_options",
                         "polls_to_complete", "processing_seconds", "fail_reason",
                         "rotate_refresh_tokens", "endpoint_limits",
-                        "max_video_post_duration_sec", "scopes", "daily_post_cap"):
+                        "max_video_post_duration_sec", "scopes", "daily_post_cap",
+                        "consent"):
                 if key in body:
                     setattr(self, key, body.pop(key))
         super().configure(body)
@@ -206,6 +222,8 @@ class TikTokEmulator(Emulator):
     def handle(self, req: Request) -> Response:
         if req.method == "POST" and req.path == "/v2/oauth/token/":
             return self._token(req)
+        if req.method == "GET" and req.path.rstrip("/") == "/v2/auth/authorize":
+            return self._authorize(req)
         if req.method == "PUT" and req.path.rstrip("/") == "/upload":
             return self._upload(req)
         routes = {
@@ -267,9 +285,11 @@ class TikTokEmulator(Emulator):
         if (form.get("client_key") != CREDENTIALS["client_key"]
                 or form.get("client_secret") != CREDENTIALS["client_secret"]):
             return self._oauth_fail("invalid_client", "Client key or secret is invalid.", 401)
+        if form.get("grant_type") == "authorization_code":
+            return self._code_grant(form)
         if form.get("grant_type") != "refresh_token":
             return self._oauth_fail("unsupported_grant_type",
-                                    "The sandbox supports grant_type=refresh_token only.")
+                                    "grant_type must be authorization_code or refresh_token.")
         old = form.get("refresh_token", "")
         expiry = self.refresh_tokens.get(old, 0.0)
         if old not in self.refresh_tokens or (expiry is not None and expiry <= self.clock()):
@@ -288,6 +308,67 @@ class TikTokEmulator(Emulator):
                               "open_id": "sandbox-open-id-0001",
                               "scope": ",".join(self.scopes),
                               "token_type": "Bearer"})
+
+    def _authorize(self, req: Request) -> Response:
+        """Login Kit's consent page: answer at once with a redirect carrying code or error."""
+        import secrets
+        from urllib.parse import urlencode, urlsplit
+
+        redirect_uri = req.arg("redirect_uri") or ""
+        split = urlsplit(redirect_uri)
+        # Desktop apps may only redirect to localhost/127.0.0.1 with a port; anything else
+        # (or an unknown client) gets TikTok's error page, never a redirect.
+        if req.arg("client_key") != CREDENTIALS["client_key"]:
+            return Response(400, "client_key is invalid")
+        if split.hostname not in ("localhost", "127.0.0.1") or not split.port:
+            return Response(400, "redirect_uri is not registered for this app")
+        state = req.arg("state") or ""
+        scopes = [s for s in (req.arg("scope") or "").split(",") if s]
+        problem = None
+        if req.arg("response_type") != "code":
+            problem = ("invalid_request", "response_type must be code")
+        elif not scopes or not set(scopes) <= set(SCOPES):
+            problem = ("invalid_scope", "scope is missing or names a scope the app lacks")
+        elif req.arg("code_challenge_method") != "S256" or not req.arg("code_challenge"):
+            problem = ("invalid_request", "code_challenge with code_challenge_method=S256 is "
+                       "required")
+        elif self.consent != "allow":
+            problem = ("access_denied", "The user did not authorize the app.")
+        if problem is not None:
+            query = {"error": problem[0], "error_description": problem[1], "state": state}
+        else:
+            code = secrets.token_urlsafe(24)
+            # Scopes the app is not approved for (the ``scopes`` setting) are not granted.
+            scopes = [s for s in scopes if s in self.scopes]
+            self.auth_codes[code] = {"redirect_uri": redirect_uri, "scopes": scopes,
+                                     "challenge": req.arg("code_challenge"),
+                                     "expires": self.clock() + CODE_TTL}
+            query = {"code": code, "scopes": ",".join(scopes), "state": state}
+        return Response(302, None, {"Location": f"{redirect_uri}?{urlencode(query)}"})
+
+    def _code_grant(self, form: dict[str, str]) -> Response:
+        """Trade a code for tokens; the verifier's hex SHA-256 must equal the challenge."""
+        import hmac
+
+        grant = self.auth_codes.pop(form.get("code", ""), None)  # single use
+        if grant is None or grant["expires"] <= self.clock():
+            return self._oauth_fail("invalid_grant", "Authorization code is expired.")
+        if form.get("redirect_uri") != grant["redirect_uri"]:
+            return self._oauth_fail("invalid_request", "Redirect URI does not match.")
+        verifier = form.get("code_verifier", "")
+        expected = hashlib.sha256(verifier.encode()).hexdigest()
+        if not verifier or not hmac.compare_digest(expected, grant["challenge"] or ""):
+            return self._oauth_fail("invalid_request",
+                                    "Code verifier or code challenge is invalid.")
+        n = next(self._ids)
+        now = self.clock()
+        access, refresh = f"act.sandbox-login-{n:04d}", f"rft.sandbox-login-{n:04d}"
+        self.access_tokens[access] = now + TOKEN_TTL
+        self.refresh_tokens[refresh] = now + REFRESH_TTL
+        return Response(200, {"access_token": access, "expires_in": TOKEN_TTL,
+                              "refresh_token": refresh, "refresh_expires_in": REFRESH_TTL,
+                              "open_id": "sandbox-open-id-0001",
+                              "scope": ",".join(grant["scopes"]), "token_type": "Bearer"})
 
     # --- Content Posting ------------------------------------------------------------------
     def _creator_info(self, req: Request, token: str, body: dict[str, Any]) -> Response:

@@ -1,5 +1,13 @@
 """X API v2 emulator: posts, threads, v2 chunked media upload, alt text, lookup, timeline,
-OAuth 1.0a signature checks and OAuth 2.0 bearer tokens with refresh-token rotation.
+OAuth 1.0a signature checks and OAuth 2.0 bearer tokens with refresh-token rotation, and
+the OAuth 2.0 Authorization Code flow with PKCE for ``campaignctl channels login``:
+
+    GET  /i/oauth2/authorize   the consent page; it consents at once (or refuses, with the
+                               ``consent: "deny"`` setting) and redirects to redirect_uri with
+                               ``code``/``state`` (or ``error=access_denied``)
+    POST /2/oauth2/token       grant_type=authorization_code: the code, the same
+                               redirect_uri and a code_verifier whose S256 (or plain) hash is
+                               the code_challenge; a code is single-use and lives 30 s
 
 Shapes follow X's own OpenAPI description (../shared/specs/x-api-v2-openapi.json) and
 API-NOTES.md section 1. Errors use X's problem JSON; 401, 403 and 429 answers use
@@ -50,6 +58,12 @@ USER = {"id": "1500000000000000001", "username": "sandbox_ministry",
 
 PROBLEM = "https://api.x.com/2/problems/"
 ACCESS_TOKEN_LIFETIME = 7200
+CODE_LIFETIME = 30  # X's authorization codes are valid for 30 seconds
+LOGIN_SCOPES = {"tweet.read", "tweet.write", "users.read", "offline.access", "media.write",
+                "tweet.moderate.write", "follows.read", "follows.write", "like.read",
+                "like.write", "list.read", "list.write", "block.read", "block.write",
+                "mute.read", "mute.write", "bookmark.read", "bookmark.write",
+                "space.read", "dm.read", "dm.write"}
 MEDIA_TYPES = {
     "image/jpeg", "image/gif", "image/bmp", "image/png", "image/webp", "image/pjpeg",
     "image/tiff", "video/mp4", "video/webm", "video/mp2t", "video/quicktime", "text/srt",
@@ -114,6 +128,17 @@ class XEmulator(Emulator):
         self._media_ids = itertools.count(1870000000000000001)
         self._issued = itertools.count(1)
         self._window_default: list[float] = []
+        # Login: issued authorization codes and whether the next consent is given.
+        self.auth_codes: dict[str, dict[str, Any]] = {}
+        self.consent = "allow"
+
+    def configure(self, body: dict[str, Any]) -> None:
+        """The core's settings plus ``consent``: "allow" (default) or "deny"."""
+        body = dict(body)
+        if "consent" in body:
+            with self.lock:
+                self.consent = str(body.pop("consent"))
+        super().configure(body)
 
     # --- the platform's answers ------------------------------------------------------
     def rate_headers(self) -> dict[str, str]:
@@ -150,6 +175,8 @@ class XEmulator(Emulator):
         """Route one request; everything but the token endpoint needs user auth."""
         if req.path == "/2/oauth2/token" and req.method == "POST":
             return self._token(req)
+        if req.path == "/i/oauth2/authorize" and req.method == "GET":
+            return self._authorize(req)
         access = self._access_level(req)
         if access is None:
             return self._with_rate(_problem(401, "Unauthorized", "Unauthorized"))
@@ -248,6 +275,8 @@ class XEmulator(Emulator):
         if client_id != CREDENTIALS["client_id"]:
             return Response(400, {"error": "invalid_request",
                                   "error_description": "Missing required parameter [client_id]."})
+        if form.get("grant_type") == "authorization_code":
+            return self._code_grant(form)
         if form.get("grant_type") != "refresh_token":
             return Response(400, {"error": "unsupported_grant_type",
                                   "error_description": "grant_type not supported"})
@@ -256,14 +285,79 @@ class XEmulator(Emulator):
             return Response(400, {"error": "invalid_request",
                                   "error_description": "Value passed for the token was invalid."})
         self.refresh_tokens.discard(old)
+        return self._issue("r", "tweet.write tweet.read users.read offline.access media.write")
+
+    def _issue(self, kind: str, scope: str) -> Response:
+        """A new access token (2 h) and, with offline.access, a refresh token."""
         n = next(self._issued)
-        access, refresh = f"sandbox-x-access-token-r{n}", f"sandbox-x-refresh-token-r{n}"
+        access = f"sandbox-x-access-token-{kind}{n}"
         self.access_tokens[access] = self.clock() + ACCESS_TOKEN_LIFETIME
-        self.refresh_tokens.add(refresh)
-        return Response(200, {"token_type": "bearer", "expires_in": ACCESS_TOKEN_LIFETIME,
-                              "access_token": access, "refresh_token": refresh,
-                              "scope": "tweet.write tweet.read users.read offline.access "
-                                       "media.write"})
+        body: dict[str, Any] = {"token_type": "bearer", "expires_in": ACCESS_TOKEN_LIFETIME,
+                                "access_token": access, "scope": scope}
+        if "offline.access" in scope.split():
+            refresh = f"sandbox-x-refresh-token-{kind}{n}"
+            self.refresh_tokens.add(refresh)
+            body["refresh_token"] = refresh
+        return Response(200, body)
+
+    # --- login: authorization code with PKCE ---------------------------------------------
+    def _authorize(self, req: Request) -> Response:
+        """The consent page: redirect back with a code (or access_denied) at once."""
+        import secrets
+        from urllib.parse import urlencode
+
+        redirect_uri = req.arg("redirect_uri") or ""
+        split = urlsplit(redirect_uri)
+        # Without a valid client and redirect URI X shows an error page, never a redirect.
+        if req.arg("client_id") != CREDENTIALS["client_id"]:
+            return Response(400, "Something went wrong: the client_id is not valid.")
+        if split.scheme not in ("http", "https") or not split.netloc:
+            return Response(400, "Something went wrong: redirect_uri is not a valid URL.")
+        state = req.arg("state") or ""
+        scopes = set((req.arg("scope") or "").split())
+        method = req.arg("code_challenge_method") or "plain"
+        challenge = req.arg("code_challenge") or ""
+        problem = None
+        if req.arg("response_type") != "code":
+            problem = ("unsupported_response_type", "response_type must be code")
+        elif not scopes or not scopes <= LOGIN_SCOPES:
+            problem = ("invalid_scope", "scope is missing or names an unknown scope")
+        elif method not in ("S256", "plain") or not challenge:
+            problem = ("invalid_request", "code_challenge and code_challenge_method are "
+                       "required")
+        if problem is None and self.consent != "allow":
+            problem = ("access_denied", "The user denied the request.")
+        if problem is not None:
+            query = {"error": problem[0], "error_description": problem[1], "state": state}
+        else:
+            code = secrets.token_urlsafe(24)
+            self.auth_codes[code] = {"redirect_uri": redirect_uri, "challenge": challenge,
+                                     "method": method, "scope": " ".join(sorted(scopes)),
+                                     "expires": self.clock() + CODE_LIFETIME}
+            query = {"code": code, "state": state}
+        sep = "&" if split.query else "?"
+        return Response(302, None, {"Location": redirect_uri + sep + urlencode(query)})
+
+    def _code_grant(self, form: dict[str, str]) -> Response:
+        """grant_type=authorization_code: the code, its redirect_uri and the PKCE verifier."""
+        import base64
+
+        grant = self.auth_codes.pop(form.get("code", ""), None)  # single use, even on failure
+        invalid = Response(400, {"error": "invalid_request", "error_description":
+                                 "Value passed for the authorization code was invalid."})
+        if grant is None or grant["expires"] <= self.clock():
+            return invalid
+        if form.get("redirect_uri") != grant["redirect_uri"]:
+            return invalid
+        verifier = form.get("code_verifier", "")
+        if grant["method"] == "S256":
+            digest = hashlib.sha256(verifier.encode()).digest()
+            expected = base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+        else:
+            expected = verifier
+        if not verifier or not hmac.compare_digest(expected, grant["challenge"]):
+            return invalid
+        return self._issue("c", grant["scope"])
 
     # --- posts ---------------------------------------------------------------------------
     def _create(self, req: Request) -> Response:
