@@ -137,6 +137,8 @@ class Service:
         self._stack = contextlib.ExitStack()
         self._pass_lock = threading.Lock()  # one publish pass at a time in this node
         self._state_lock = threading.Lock()  # campaigns/workspace swap on reload
+        self._schedule_lock = threading.Lock()
+        self._announced = False  # the first schedule is always logged
         self._stopping = threading.Event()
         self._reload_requested = threading.Event()
         self._signature: tuple[tuple[str, int, int], ...] = ()
@@ -282,6 +284,11 @@ class Service:
 
     def _reschedule(self) -> None:
         """Move the one wake job to the first occurrence after the last pass."""
+        # One at a time: a pass ending and a reload must not leave the older answer last.
+        with self._schedule_lock:
+            self._reschedule_locked()
+
+    def _reschedule_locked(self) -> None:
         if self._stopping.is_set() or self.scheduler is None:
             return
         with self._state_lock:
@@ -290,15 +297,18 @@ class Service:
         # After the last pass, not after now: what fell due since is woken for at once.
         after = self._last_pass or self.clock()
         nxt = next_due(campaigns, after, workspace.blackouts)
-        self.next_due = nxt
+        changed, self.next_due = nxt != self.next_due or not self._announced, nxt
+        self._announced = True
         if nxt is None:
             with contextlib.suppress(Exception):
                 self.scheduler.remove_job(WAKE_JOB, LEDGER_STORE)
-            self._log("idle", reason=t("nothing left to schedule"))
+            if changed:
+                self._log("idle", reason=t("nothing left to schedule"))
             return
         self.scheduler.add_job(_wake, "date", run_date=nxt, args=[self.node], id=WAKE_JOB,
                                jobstore=LEDGER_STORE, replace_existing=True)
-        self._log("scheduled", next_due=nxt)
+        if changed:  # a safety pass that changes nothing is not worth a line
+            self._log("scheduled", next_due=nxt)
 
     # --- heartbeat -------------------------------------------------------------------------
     def beat(self) -> None:
