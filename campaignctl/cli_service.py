@@ -56,7 +56,8 @@ def run(
     node: Annotated[Optional[str], typer.Option(
         "--node", help="This node's name when several share one ledger (default: host name).")
     ] = None,
-    once: Annotated[bool, typer.Option("--once", help="One pass, then exit.")] = False,
+    once: Annotated[bool, typer.Option(
+        "--once", help="One pass, then exit (1 if anything failed, like publish).")] = False,
     poll_interval: Annotated[float, typer.Option(
         "--poll-interval", min=0.1, help="Seconds between checks for edited campaign files.")
     ] = 2.0,
@@ -100,6 +101,8 @@ def run(
             if service.take_reload_request():
                 service.reload("sighup")
     finished = service.stop()
+    if once and finished and not service.last_ok:
+        raise typer.Exit(1)  # like `publish`: something failed or is left unknown
     if not finished:
         # A pass is still sending: leave its claims for reconcile rather than hang the stop.
         sys.stderr.flush()

@@ -144,6 +144,7 @@ class Service:
         self._signature: tuple[tuple[str, int, int], ...] = ()
         self._last_pass: datetime | None = None
         self._logged: dict[str, str] = {}  # key -> last outcome logged
+        self.last_ok = True  # False when the last pass failed or left something failed
 
     # --- logging ---------------------------------------------------------------------------
     def _log(self, event: str, level: int = logging.INFO, **fields: Any) -> None:
@@ -262,12 +263,16 @@ class Service:
                                       sandbox=self.options.sandbox,
                                       sandbox_url=self.sandbox_url)
                 self._log_results(summary.results)
+                self.last_ok = summary.ok
             except ValidationFailed as exc:
+                self.last_ok = False
                 for p in exc.problems:
                     self._log("pass-failed", logging.ERROR, reason=p.one_line())
             except CampaignctlError as exc:
+                self.last_ok = False
                 self._log("pass-failed", logging.ERROR, reason=exc.one_line())
             except Exception as exc:  # a bug must not stop the service; the next wake retries
+                self.last_ok = False
                 self._log("pass-failed", logging.ERROR,
                           reason=f"internal error: {type(exc).__name__}: {exc}"[:500])
             self._last_pass = now

@@ -247,3 +247,23 @@ def test_sighup_reloads_and_sigterm_lets_the_send_in_flight_finish(tmp_path, san
     finally:
         ledger.close()
     assert os.environ.get("X_ACCESS_TOKEN") != secret
+
+
+def test_cli_once_and_a_broken_campaign_at_start(tmp_path, sandbox):
+    root = make_workspace(tmp_path / "ws")
+    due = datetime(2026, 12, 1, 9, 0, tzinfo=timezone(timedelta(hours=8)))
+    path = write_campaign(root, "sekali", [("pagi", due)])
+    now = {"CAMPAIGNCTL_NOW": (due + timedelta(minutes=5)).isoformat()}
+    node = Node(root, "--sandbox-url", sandbox.url, "--once", env=now)
+    assert node.finish() == 0
+    (published,) = node.seen("published")
+    assert published["post"] == "pagi" and published["at"] == due.isoformat()
+    assert [e["event"] for e in node.events][-1] == "stop"
+
+    path.write_text(path.read_text().replace("at: 2026-12-01 09:00:00", "at: besok pagi"))
+    node = Node(root, "--sandbox-url", sandbox.url, "--once", env=now)
+    assert node.finish() == 1
+    lines = [line for line in node.raw if line.strip()]
+    assert lines[0].startswith("campaigns/sekali.yaml:7: error:")
+    assert "Traceback" not in "".join(node.raw)
+    assert len(x_posts(sandbox)) == 1
