@@ -25,7 +25,8 @@ from campaignctl.channels.x import XChannel
 from campaignctl.errors import AuthError, ConfigError, CredentialError
 from campaignctl.models import Account, Media, RenderedPost
 from campaignctl.sandbox import Sandbox
-from campaignctl.sandbox.facebook import CREDENTIALS as FB_CREDENTIALS, PAGE_ID
+from campaignctl.sandbox.facebook import APP_CREDENTIALS, PAGE_ID
+from campaignctl.sandbox.facebook import CREDENTIALS as FB_PAGE_CREDENTIALS
 from campaignctl.sandbox.facebook import FacebookEmulator
 from campaignctl.sandbox.tiktok import CREDENTIALS as TT_CREDENTIALS, TikTokEmulator
 from campaignctl.sandbox.x import CREDENTIALS as X_CREDENTIALS, XEmulator
@@ -98,10 +99,10 @@ def tiktok_channel(sb: Sandbox, store: TokenStore) -> TikTokChannel:
 
 
 def facebook_channel(sb: Sandbox, store: TokenStore, page_id: str = PAGE_ID,
-                     app_secret: str = FB_CREDENTIALS["app_secret"]) -> FacebookChannel:
+                     app_secret: str = APP_CREDENTIALS["app_secret"]) -> FacebookChannel:
     refs = {"page_access_token": "${FB_PAGE_TOKEN}", "app_id": "${FB_APP_ID}",
             "app_secret": "${FB_APP_SECRET}"}
-    env = {"FB_APP_ID": FB_CREDENTIALS["app_id"], "FB_APP_SECRET": app_secret}
+    env = {"FB_APP_ID": APP_CREDENTIALS["app_id"], "FB_APP_SECRET": app_secret}
     account = Account(name="facebook-dinkes", platform="facebook", credentials=refs,
                       options={"page_id": page_id})
     return FacebookChannel(account, SecretSource(environ=env, token_store=store),
@@ -114,7 +115,7 @@ STORED = {"x": {"access_token", "refresh_token", "access_token_expires_at"},
           "tiktok": {"access_token", "refresh_token", "access_token_expires_at"},
           "facebook": {"page_access_token"}}
 APP_SECRETS = [X_CREDENTIALS["client_secret"], TT_CREDENTIALS["client_secret"],
-               FB_CREDENTIALS["app_secret"]]
+               APP_CREDENTIALS["app_secret"]]
 
 
 def rendered(platform: str, channel: str, tmp_path: Path) -> RenderedPost:
@@ -155,7 +156,8 @@ def test_login_stores_tokens_for_the_user_only_and_a_publish_then_uses_them(
     saved = json.loads(store.path.read_text())[channel.name]
     assert set(saved) == STORED[platform]
     # The fixture tokens were not handed out: these are the ones the login issued.
-    fixtures = {*X_CREDENTIALS.values(), *TT_CREDENTIALS.values(), *FB_CREDENTIALS.values()}
+    fixtures = {*X_CREDENTIALS.values(), *TT_CREDENTIALS.values(), *FB_PAGE_CREDENTIALS.values(),
+                *APP_CREDENTIALS.values()}
     assert not set(saved.values()) & fixtures
     # A new process (a new adapter on the same store) publishes with the stored token only.
     fresh = MAKERS[platform](sb, TokenStore(store.path))

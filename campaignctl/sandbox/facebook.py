@@ -65,10 +65,11 @@ from .core import Emulator, Request, Response
 
 PAGE_ID = "100000000000001"
 PAGE_NAME = "Sandbox Page"
-CREDENTIALS: dict[str, str] = {"page_access_token": "sandbox-facebook-page-access-token",
-                               # the Facebook app, for login
-                               "app_id": "100000000000777",
-                               "app_secret": "sandbox-facebook-app-secret"}
+CREDENTIALS: dict[str, str] = {"page_access_token": "sandbox-facebook-page-access-token"}
+# The Facebook app that logs in (app_id/app_secret credentials). Kept apart from CREDENTIALS,
+# which SandboxSecrets hands out, until the sandbox tests expect these there too.
+APP_CREDENTIALS: dict[str, str] = {"app_id": "100000000000777",
+                                   "app_secret": "sandbox-facebook-app-secret"}
 SHORT_LIVED_SECONDS = 2 * 3600
 LONG_LIVED_SECONDS = 60 * 86400
 CODE_SECONDS = 600
@@ -391,7 +392,7 @@ class FacebookEmulator(Emulator):
         redirect_uri = fields.get("redirect_uri", "")
         split = urlsplit(redirect_uri)
         # A wrong app or redirect URI shows an error page in the browser, never a redirect.
-        if fields.get("client_id") != CREDENTIALS["app_id"]:
+        if fields.get("client_id") != APP_CREDENTIALS["app_id"]:
             return Response(400, "Invalid App ID: the provided app ID does not look like a "
                             "valid app ID.")
         if split.scheme not in ("http", "https") or not split.netloc:
@@ -413,9 +414,9 @@ class FacebookEmulator(Emulator):
 
     def _access_token(self, fields: dict[str, str]) -> dict[str, Any]:
         """The code exchange and the long-lived token exchange of /oauth/access_token."""
-        if fields.get("client_id") != CREDENTIALS["app_id"]:
+        if fields.get("client_id") != APP_CREDENTIALS["app_id"]:
             raise GraphError(101, "Error validating application. Invalid application ID.")
-        if fields.get("client_secret") != CREDENTIALS["app_secret"]:
+        if fields.get("client_secret") != APP_CREDENTIALS["app_secret"]:
             raise GraphError(1, "Error validating client secret.")
         now = self.clock()
         if fields.get("grant_type") == "fb_exchange_token":
