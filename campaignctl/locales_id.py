@@ -1090,3 +1090,94 @@ MESSAGES.update({
     "Sat": "Sab",
     "Sun": "Min",
 })
+
+# Logging in: channels/oauth.py and each platform's login (channels/*.py)
+MESSAGES.update({
+    "Not the login page.": "Ini bukan halaman login.",
+    "campaignctl login was not completed. You can close this tab and return to the terminal.":
+        "Login campaignctl tidak selesai. Anda dapat menutup tab ini dan kembali ke terminal.",
+    "campaignctl login complete. You can close this tab and return to the terminal.":
+        "Login campaignctl selesai. Anda dapat menutup tab ini dan kembali ke terminal.",
+    # filled into the {again} of the hints below
+    "run `campaignctl channels login {name}` again":
+        "jalankan lagi `campaignctl channels login {name}`",
+    "no answer from the {platform} login page within {secs} seconds":
+        "tidak ada jawaban dari halaman login {platform} dalam {secs} detik",
+    "{again} and finish the consent in the browser (with --no-browser, open the printed "
+    "address yourself)":
+        "{again} dan selesaikan pemberian izin di peramban (dengan --no-browser, buka sendiri "
+        "alamat yang tercetak)",
+    "the {platform} login of {name} was refused in the browser (access_denied)":
+        "login {platform} untuk {name} ditolak di peramban (access_denied)",
+    "{again} and allow every permission campaignctl asks for":
+        "{again} dan izinkan semua akses yang diminta campaignctl",
+    "the {platform} login page answered with an error: {error} {described}":
+        "halaman login {platform} menjawab dengan kesalahan: {error} {described}",
+    "{again}; if it repeats, check the app's redirect URI and client settings at {platform}":
+        "{again}; bila berulang, periksa redirect URI dan pengaturan klien aplikasi di {platform}",
+    "the {platform} login answer does not belong to this login attempt (state differs)":
+        "jawaban login {platform} bukan milik percobaan login ini (state berbeda)",
+    "{again}, and close older login tabs before you allow access":
+        "{again}, dan tutup tab login yang lama sebelum Anda mengizinkan akses",
+    "the {platform} login page sent no authorization code":
+        "halaman login {platform} tidak mengirim kode otorisasi",
+    "no token store to keep the Facebook login in":
+        "tidak ada penyimpanan token untuk menyimpan login Facebook",
+    "none": "tidak ada",
+    "the Facebook user who logged in does not manage Page {page} (manages: {names})":
+        "pengguna Facebook yang login tidak mengelola Page {page} (yang dikelola: {names})",
+    "log in as an admin of Page {page}, or correct options.page_id of {name}":
+        "login sebagai admin Page {page}, atau perbaiki options.page_id milik {name}",
+    "Facebook refused the login of {name}: {message}": "Facebook menolak login {name}: {message}",
+    "run `campaignctl channels login {name}` again; check app_id, app_secret and the app's "
+    "valid OAuth redirect URIs":
+        "jalankan lagi `campaignctl channels login {name}`; periksa app_id, app_secret, dan "
+        "valid OAuth redirect URI aplikasi",
+    "Facebook sent an unreadable answer to the login":
+        "Facebook mengirim jawaban login yang tidak dapat dibaca",
+    "no token store to keep the TikTok login in":
+        "tidak ada penyimpanan token untuk menyimpan login TikTok",
+    # filled into "{what}" of the TikTok messages
+    "log in": "login",
+    "TikTok refused the login code of {name}: {code} {described}":
+        "TikTok menolak kode login {name}: {code} {described}",
+    "run `campaignctl channels login {name}` again; check the client key and secret and that "
+    "{uri} is a registered redirect URI":
+        "jalankan lagi `campaignctl channels login {name}`; periksa client key dan secret, dan "
+        "pastikan {uri} terdaftar sebagai redirect URI",
+    "the TikTok login of {name} did not grant {scopes}":
+        "login TikTok untuk {name} tidak memberikan {scopes}",
+    "run `campaignctl channels login {name}` again and allow every permission; the app needs "
+    "these scopes approved in the TikTok developer portal":
+        "jalankan lagi `campaignctl channels login {name}` dan izinkan semua akses; cakupan ini "
+        "harus disetujui untuk aplikasi di portal pengembang TikTok",
+    "{name} signs in with OAuth 1.0a keys, which have no browser login":
+        "{name} masuk dengan kunci OAuth 1.0a, yang tidak memiliki login lewat peramban",
+    "set consumer_key, consumer_secret, access_token and access_token_secret in .env, or "
+    "replace them by client_id (and client_secret) under channels.{name}.credentials to log in "
+    "with OAuth 2.0":
+        "isi consumer_key, consumer_secret, access_token dan access_token_secret di .env, atau "
+        "ganti dengan client_id (dan client_secret) di bawah channels.{name}.credentials untuk "
+        "login dengan OAuth 2.0",
+    "no token store to keep the X login in": "tidak ada penyimpanan token untuk menyimpan login X",
+    "X refused the login code of {name}: {error}": "X menolak kode login {name}: {error}",
+    "{again}; check the app's client ID/secret and that its callback URL is {uri}":
+        "{again}; periksa client ID/secret aplikasi dan pastikan callback URL-nya {uri}",
+    "X gave {name} no refresh token, so the login would end within hours":
+        "X tidak memberikan token penyegar (refresh token) kepada {name}, sehingga login akan "
+        "berakhir dalam beberapa jam",
+    "{again} and allow offline access": "{again} dan izinkan akses offline",
+})
+
+# cli.py publish progress; output.py governance status
+MESSAGES.update({
+    "publishing…": "menerbitkan…",
+    "publishing… {done}": "menerbitkan… {done}",
+    "PAUSED {where} since {at} by {who}: {reason}":
+        "DIJEDA {where} sejak {at} oleh {who}: {reason}",
+    "Approvals of upcoming posts: {approved} approved, {void} void (edited since), {missing} "
+    "missing, of {required} required":
+        "Persetujuan unggahan mendatang: {approved} disetujui, {void} batal (diubah setelahnya), "
+        "{missing} belum ada, dari {required} yang wajib",
+    "Approved by: {names}": "Disetujui oleh: {names}",
+})
