@@ -142,6 +142,9 @@ def test_file_change_reloads_and_a_broken_file_keeps_the_last_good_campaign(
         assert service.next_due == soon
         wait_for(lambda: len(x_posts(sandbox)) == 1, 10, "the added post in the sandbox")
         wait_for(lambda: service.next_due == later, 5, "the wake moved on to tomorrow")
+        reloads = len(records.of("reload"))
+        (root / "templates" / "baru.j2").write_text("Template baru.\n")  # templates/** too
+        wait_for(lambda: len(records.of("reload")) > reloads, 5, "a reload after a template")
 
         path = root / "campaigns" / "ubah.yaml"
         path.write_text(path.read_text().replace(f"{later:%Y-%m-%d %H:%M:%S}", "kapan-kapan"))
@@ -150,6 +153,13 @@ def test_file_change_reloads_and_a_broken_file_keeps_the_last_good_campaign(
         assert failed[0]["reason"].startswith("campaigns/ubah.yaml:7: error:")
         assert [c.id for c in service.campaigns] == ["ubah"]  # the last good version
         assert service.next_due == later
+
+        channels = root / "channels.yaml"
+        channels.write_text(channels.read_text().replace("catch_up: 1h", "catch_up: sebentar"))
+        wait_for(lambda: len(records.of("reload-failed")) > len(failed), 5,
+                 "the broken channels.yaml reported")
+        assert "channels.yaml" in records.of("reload-failed")[-1]["reason"]
+        assert service.workspace.catch_up_seconds == 3600 and service.next_due == later
     finally:
         assert service.stop()
     assert _states(root) == {"segera": "published"}
