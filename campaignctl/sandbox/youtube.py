@@ -3,7 +3,12 @@
 Paths below the ``/youtube`` prefix, as google-api-python-client sends them when built with
 ``api_endpoint=<sandbox>/youtube/`` (see channels/youtube.py for the https rewrite)::
 
-    POST   /token                                   OAuth refresh_token grant (form)
+    POST   /token                                   OAuth refresh_token grant (form), and
+                                                    authorization_code (+ PKCE) for login
+    GET    /o/oauth2/auth                           the consent page (accounts.google.com in
+                                                    production): redirects to the loopback
+                                                    redirect_uri with code/state at once, or
+                                                    error=access_denied with consent "deny"
     POST   /upload/youtube/v3/videos?uploadType=resumable&part=..   start an upload session
     PUT    /upload/youtube/v3/videos?upload_id=..   a chunk (Content-Range) -> 308 or 200
     POST   /upload/youtube/v3/thumbnails/set?videoId=..&uploadType=media
@@ -36,7 +41,8 @@ Other settings: ``upload_limit`` (videos a channel may upload per day, then 400
 ``uploadLimitExceeded``), ``audited`` (False: public/unlisted uploads are locked private as
 for unverified API projects), ``revoked`` (the refresh token answers invalid_grant),
 ``scopes`` (space-separated scopes granted to the next refreshed token; a call without a
-scope it accepts gets 403 ``insufficientPermissions``).
+scope it accepts gets 403 ``insufficientPermissions``), ``consent`` ("allow" or "deny": what
+the next login's consent page answers).
 """
 
 from __future__ import annotations
@@ -132,6 +138,10 @@ class YouTubeEmulator(Emulator):
         self.audited = True
         self.revoked = False
         self._counter = 0
+        # Login: codes from the consent page, refresh tokens issued for them.
+        self.consent = "allow"
+        self.auth_codes: dict[str, dict[str, Any]] = {}
+        self.refresh_tokens: set[str] = set()
 
     def configure(self, body: dict[str, Any]) -> None:
         """The core's settings plus quota, upload_limit, audited and revoked."""
@@ -140,12 +150,12 @@ class YouTubeEmulator(Emulator):
                 self.quota = {**QUOTA_DEFAULT, **body["quota"]}
                 if self.quota["model"] not in ("buckets", "units"):
                     raise ValueError("quota model must be 'buckets' or 'units'")
-            for key in ("upload_limit", "audited", "revoked", "scopes"):
+            for key in ("upload_limit", "audited", "revoked", "scopes", "consent"):
                 if key in body:
                     setattr(self, key, body[key])
         super().configure({k: v for k, v in body.items()
                            if k not in ("quota", "upload_limit", "audited", "revoked",
-                                        "scopes")})
+                                        "scopes", "consent")})
 
     # --- faults and rate limits -----------------------------------------------------
     def rate_headers(self) -> dict[str, str]:
@@ -184,6 +194,8 @@ class YouTubeEmulator(Emulator):
         route = (req.method, req.path.rstrip("/"))
         if route == ("POST", "/token"):
             return self._token(req)
+        if route == ("GET", "/o/oauth2/auth"):
+            return self._consent(req)
         if route == ("PUT", "/upload/youtube/v3/videos"):
             return self._chunk(req)  # the upload_id authorizes, as with Google
         if route not in ROUTES:
@@ -228,17 +240,85 @@ class YouTubeEmulator(Emulator):
         return None
 
     # --- OAuth -----------------------------------------------------------------------
+    def _consent(self, req: Request) -> Response:
+        """Google's consent page for an installed app: answer at once with a redirect."""
+        import secrets
+        from urllib.parse import urlencode, urlsplit
+
+        redirect_uri = req.arg("redirect_uri") or ""
+        # Installed apps may redirect to the loopback only; a wrong client is an error page.
+        if req.arg("client_id") != CREDENTIALS["client_id"]:
+            return Response(401, "Error 401: invalid_client. The OAuth client was not found.")
+        if urlsplit(redirect_uri).hostname not in ("localhost", "127.0.0.1"):
+            return Response(400, "Error 400: redirect_uri_mismatch")
+        state = req.arg("state") or ""
+        if self.consent != "allow":
+            query = {"error": "access_denied", "state": state}
+        elif req.arg("response_type") != "code" or req.arg("code_challenge_method") not in (
+                None, "S256", "plain"):
+            query = {"error": "invalid_request", "state": state}
+        else:
+            code = "4/sandbox-" + secrets.token_urlsafe(24)
+            self.auth_codes[code] = {
+                "redirect_uri": redirect_uri, "scope": req.arg("scope") or "",
+                "challenge": req.arg("code_challenge"),
+                "method": req.arg("code_challenge_method") or "plain"}
+            query = {"code": code, "scope": req.arg("scope") or "", "state": state}
+        sep = "&" if "?" in redirect_uri else "?"
+        return Response(302, None, {"Location": redirect_uri + sep + urlencode(query)})
+
+    def _code_grant(self, form: dict[str, str]) -> Response:
+        """authorization_code: the code, its redirect_uri and (when a challenge was sent)
+        the PKCE verifier; a refresh token comes with the first access token."""
+        import hmac
+
+        grant = self.auth_codes.pop(form.get("code", ""), None)  # single use
+        bad = Response(400, {"error": "invalid_grant", "error_description": "Bad Request"})
+        if grant is None or form.get("redirect_uri") != grant["redirect_uri"]:
+            return bad
+        if grant["challenge"]:
+            verifier = form.get("code_verifier", "")
+            expected = verifier if grant["method"] == "plain" else base64.urlsafe_b64encode(
+                hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+            if not verifier or not hmac.compare_digest(expected, grant["challenge"]):
+                return Response(400, {"error": "invalid_grant",
+                                      "error_description": "Invalid code verifier."})
+        self._counter += 1
+        token = "ya29.sandbox-" + hashlib.sha256(f"tok{self._counter}".encode()).hexdigest()[:32]
+        refresh = "1//sandbox-" + hashlib.sha256(f"ref{self._counter}".encode()).hexdigest()[:32]
+        scopes = grant["scope"] or self.scopes
+        self.tokens[token] = (self.clock() + TOKEN_SECONDS, frozenset(scopes.split()))
+        self.refresh_tokens.add(refresh)
+        return Response(200, {"access_token": token, "expires_in": TOKEN_SECONDS,
+                              "refresh_token": refresh, "scope": scopes,
+                              "token_type": "Bearer"})
+
     def _token(self, req: Request) -> Response:
         form = req.form()
-        if form.get("grant_type") != "refresh_token":
+        if form.get("grant_type") not in ("refresh_token", "authorization_code"):
             return Response(400, {"error": "unsupported_grant_type",
                                   "error_description": "Invalid grant_type: "
                                   + form.get("grant_type", "")})
+        basic = req.headers.get("authorization", "")
+        if basic.lower().startswith("basic "):
+            # RFC 6749 2.3.1: the client may authenticate with HTTP Basic instead of the form
+            # (requests-oauthlib, under google-auth-oauthlib's login, does).
+            from urllib.parse import unquote
+
+            try:
+                cid, _, secret = base64.b64decode(basic[6:]).decode().partition(":")
+            except (ValueError, UnicodeDecodeError):
+                cid, secret = "", ""
+            form.setdefault("client_id", unquote(cid))
+            form.setdefault("client_secret", unquote(secret))
         if (form.get("client_id") != CREDENTIALS["client_id"]
                 or form.get("client_secret") != CREDENTIALS["client_secret"]):
             return Response(401, {"error": "invalid_client",
                                   "error_description": "The OAuth client was not found."})
-        if self.revoked or form.get("refresh_token") != CREDENTIALS["refresh_token"]:
+        if form.get("grant_type") == "authorization_code":
+            return self._code_grant(form)
+        if self.revoked or form.get("refresh_token") not in (
+                {CREDENTIALS["refresh_token"]} | self.refresh_tokens):
             return Response(400, {"error": "invalid_grant",
                                   "error_description": "Token has been expired or revoked."})
         self._counter += 1
