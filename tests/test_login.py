@@ -190,6 +190,22 @@ def test_x_login_sends_pkce_s256_and_the_scopes_the_adapter_needs(sb, store):
     assert store.get("x-ministry", "refresh_token").startswith("sandbox-x-refresh-token-r")
 
 
+def test_the_registered_redirect_port_is_used_when_the_account_names_one(sb, store):
+    import socket
+
+    with socket.socket() as probe:  # a port free right now
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    seen: list[str] = []
+
+    def record(url: str) -> None:
+        seen.append(parse_qs(urlsplit(url).query)["redirect_uri"][0])
+        browser(url)
+
+    x_channel(sb, store, redirect_port=port).login(open_url=record, timeout=5)
+    assert seen == [f"http://127.0.0.1:{port}/callback"]
+
+
 def test_production_authorize_urls_point_at_the_platforms(sb, store):
     urls: dict[str, str] = {}
 
