@@ -429,17 +429,23 @@ def status(
     from .jobs import governance_status_job, open_ledger
     from .output import governance_lines, status_table
 
+    from .scheduler import heartbeat_lines
+
     workspace, campaigns, problems = load(None)
+    now = _now()
     ledger = open_ledger(workspace)
     try:
         rows = ledger.status(campaign, failed_only=failed)
+        schedulers = heartbeat_lines(ledger, now)
+        beats = ledger.heartbeats()
     finally:
         ledger.close()
-    governance = governance_status_job(workspace, campaigns, now=_now())
+    governance = governance_status_job(workspace, campaigns, now=now)
     if as_json:
-        print_json({"occurrences": [r.to_json() for r in rows], "governance": governance})
+        print_json({"occurrences": [r.to_json() for r in rows], "governance": governance,
+                    "schedulers": beats})
         return
-    for line in governance_lines(governance):
+    for line in [*schedulers, *governance_lines(governance)]:
         typer.echo(line)
     typer.echo(status_table(rows, workspace.timezone, filtered=bool(campaign or failed)))
     for p in problems:  # status still works with a broken file, but says so

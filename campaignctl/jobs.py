@@ -33,7 +33,7 @@ def open_ledger(workspace: Workspace):
 
 def _answers(url: str) -> bool:
     try:
-        with urllib.request.urlopen(f"{url.rstrip('/')}/_sandbox/posts", timeout=1):
+        with urllib.request.urlopen(f"{url.rstrip('/')}/_sandbox/health", timeout=1):
             return True
     except OSError:
         return False

@@ -10,6 +10,7 @@ The core does what every emulator shares: latency, rate-limit windows, injected 
 the record of requests. Each platform module answers requests in its platform's own shapes.
 
 Control API (JSON):
+    GET  /_sandbox/health                    {"ok": true} (cheap: is a sandbox there?)
     GET  /_sandbox/posts                     every emulator's stored posts
     GET  /_sandbox/requests?platform=x       requests received (headers minus Authorization)
     POST /_sandbox/config/<platform>         {"latency_ms": 50, "rate_limit": {"requests": 5,
@@ -410,6 +411,8 @@ class Sandbox:
 
     def control(self, req: Request) -> Response:
         parts = [p for p in req.path.split("/") if p]
+        if req.method == "GET" and parts == ["health"]:
+            return Response(200, {"ok": True, "platforms": sorted(self.emulators)})
         if req.method == "GET" and parts == ["posts"]:
             return Response(200, self.all_posts())
         if req.method == "GET" and parts == ["requests"]:
