@@ -583,21 +583,56 @@ def channels_check(
 
 @channels_app.command("login")
 @speaks
-def channels_login(name: Annotated[str, typer.Argument(help="The account to log in.")]) -> None:
+def channels_login(
+    name: Annotated[str, typer.Argument(help="The account to log in.")],
+    no_browser: Annotated[bool, typer.Option(
+        "--no-browser", help="Print the consent URL instead of opening a browser.")] = False,
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait for consent.")] = 300,
+    port: Annotated[Optional[int], typer.Option(
+        "--port", help="Loopback port for the redirect (X needs the one registered).")] = None,
+    paste_token: Annotated[bool, typer.Option(
+        "--paste-token", help="Facebook: paste a short-lived user token instead.")] = False,
+) -> None:
     """Run the platform's OAuth flow for an account and store the tokens (user-only file)."""
+    import contextlib
+    import inspect
+
     from .channels import channel_for
     from .config import load_workspace
     from .errors import UsageError
     from .i18n import t
+    from .jobs import sandbox_session
 
     workspace = load_workspace(find_workspace())
-    channel = channel_for(workspace, name)
-    login = getattr(channel, "login", None)
-    if login is None:
-        raise UsageError(
-            t("{platform} has no interactive login in campaignctl", platform=channel.platform),
-            t("set the credentials named under channels.{name}.credentials in .env", name=name))
-    login()
+    account = workspace.accounts.get(name)
+    with (sandbox_session(workspace) if account is not None and account.sandbox
+          else contextlib.nullcontext(None)) as url:
+        channel = channel_for(workspace, name, sandbox_url=url)
+        login = getattr(channel, "login", None)
+        if login is None:
+            raise UsageError(
+                t("{platform} has no interactive login in campaignctl", platform=channel.platform),
+                t("set the credentials named under channels.{name}.credentials in .env",
+                  name=name))
+
+        def show(url_: str) -> bool:
+            typer.echo(t("Open this address to give consent: {url}", url=url_), err=True)
+            return True
+
+        def open_url(url_: str) -> bool:
+            import webbrowser
+
+            return bool(webbrowser.open(url_)) or show(url_)
+
+        accepted = inspect.signature(login).parameters
+        kwargs: dict[str, Any] = {}
+        if "open_url" in accepted:
+            kwargs.update(open_url=show if no_browser else open_url, timeout=timeout, port=port)
+        if paste_token:
+            if "user_token" not in accepted:
+                raise UsageError(t("--paste-token is for Facebook accounts"))
+            kwargs["user_token"] = typer.prompt(t("Short-lived user token"), hide_input=True)
+        login(**kwargs)
     typer.echo(t("Logged in {name}; tokens stored for the user only.", name=name))
 
 

@@ -377,48 +377,50 @@ def test_pkce_pairs_are_fresh_and_rfc7636_shaped(encoding, length):
                   else base64.urlsafe_b64encode(digest).rstrip(b"=").decode())
 
 
-# --- YouTube's existing login(), unchanged, through google-auth-oauthlib ----------------------
-def test_youtube_login_runs_installed_app_flow_against_the_emulator(sb, store, monkeypatch,
-                                                                    capsys):
-    """YouTubeChannel.login() as it is: InstalledAppFlow.run_local_server opens the "browser"
-    (webbrowser.get, the stdlib seam) on Google's consent URL; this browser visits the
-    emulator's consent page instead, which redirects to the flow's loopback server."""
-    import webbrowser
-
+# --- YouTube: google-auth-oauthlib's Flow with our loopback receiver ----------------------------
+def _youtube(sb, store):
     from campaignctl.channels.youtube import YouTubeChannel
 
-    google_auth = "https://accounts.google.com/o/oauth2/auth"
-    visited: list[str] = []
-
-    class Browser:
-        def open(self, url: str, new: int = 0, autoraise: bool = True) -> bool:
-            visited.append(url)
-            # run_local_server serves the redirect only after open() returns: visit later.
-            threading.Thread(target=browser, daemon=True, args=(
-                url.replace(google_auth, sb.base_url("youtube") + "/o/oauth2/auth"),)).start()
-            return True
-
-    monkeypatch.setattr(webbrowser, "get", lambda using=None: Browser())
-    # oauthlib insists on https for token_uri; the sandbox's is http on loopback.
-    monkeypatch.setenv("OAUTHLIB_INSECURE_TRANSPORT", "1")
     refs = {f: "${YT_" + f.upper() + "}" for f in
             ("client_id", "client_secret", "refresh_token", "access_token")}
     env = {"YT_CLIENT_ID": YT_CREDENTIALS["client_id"],
            "YT_CLIENT_SECRET": YT_CREDENTIALS["client_secret"]}
     account = Account(name="youtube-dinkes", platform="youtube", credentials=refs)
-    channel = YouTubeChannel(account, SecretSource(environ=env, token_store=store),
-                             base_url=sb.base_url("youtube"), timeout=5, clock=_CLOCK.aware)
+    return lambda st: YouTubeChannel(account, SecretSource(environ=env, token_store=st),
+                                     base_url=sb.base_url("youtube"), timeout=5,
+                                     clock=_CLOCK.aware)
 
-    channel.login()
+
+def test_youtube_login_against_the_emulator(sb, store, capsys):
+    """The consent URL comes from google-auth-oauthlib's Flow (PKCE S256) and points at the
+    emulator's consent page in the sandbox; the code is exchanged by the Flow; nothing is
+    printed (the library's run_local_server would print its prompt to stdout)."""
+    visited: list[str] = []
+
+    def open_url(url: str) -> bool:
+        visited.append(url)
+        return browser(url)
+
+    make = _youtube(sb, store)
+    make(store).login(open_url=open_url, timeout=5)
 
     query = parse_qs(urlsplit(visited[0]).query)
-    assert visited[0].startswith(google_auth + "?")
-    assert query["code_challenge_method"] == ["S256"]  # the flow's own PKCE, checked above
+    assert visited[0].startswith(sb.base_url("youtube") + "/o/oauth2/auth?")
+    assert query["code_challenge_method"] == ["S256"] and query["access_type"] == ["offline"]
     saved = json.loads(store.path.read_text())["youtube-dinkes"]
     assert saved["refresh_token"].startswith("1//sandbox-")
     assert stat.S_IMODE(store.path.stat().st_mode) == 0o600
-    fresh = YouTubeChannel(account, SecretSource(environ=env, token_store=TokenStore(store.path)),
-                           base_url=sb.base_url("youtube"), timeout=5, clock=_CLOCK.aware)
-    assert fresh.check().ok
-    # Known gap of login() (channels/youtube.py): run_local_server prints its prompt itself.
-    assert "Please visit this URL" in capsys.readouterr().out
+    assert make(TokenStore(store.path)).check().ok  # a new process uses the stored token
+    assert capsys.readouterr().out == ""
+
+
+def test_youtube_login_refused_or_abandoned_is_one_auth_line(sb, store):
+    make = _youtube(sb, store)
+    sb.configure("youtube", consent="deny")
+    with pytest.raises(AuthError) as refused:
+        make(store).login(open_url=browser, timeout=5)
+    assert "access_denied" in refused.value.one_line()
+    with pytest.raises(AuthError) as late:
+        make(store).login(open_url=lambda url: True, timeout=0.05)
+    assert "channels login youtube-dinkes" in late.value.one_line()
+    assert not store.path.exists() or "youtube-dinkes" not in store.path.read_text()

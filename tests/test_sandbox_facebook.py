@@ -175,7 +175,9 @@ def post_feed(http, message: str, **extra: str) -> str:
 
 # --- shapes of successful answers ------------------------------------------------------
 def test_credentials_are_what_sandbox_secrets_hand_out() -> None:
-    assert sandbox_credentials("facebook") == CREDENTIALS == {"page_access_token": TOKEN}
+    assert sandbox_credentials("facebook") == CREDENTIALS
+    assert CREDENTIALS["page_access_token"] == TOKEN
+    assert {"app_id", "app_secret"} <= set(CREDENTIALS)
 
 
 def test_feed_post_answer_and_usage_headers(http) -> None:

@@ -23,6 +23,7 @@ import json
 import threading
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlsplit
 
@@ -43,6 +44,7 @@ from .base import Channel, CheckReport, Limits, Progress
 if TYPE_CHECKING:
     from google.oauth2.credentials import Credentials
 
+GOOGLE_AUTH_URI = "https://accounts.google.com/o/oauth2/auth"
 GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token"
 SCOPES = ("https://www.googleapis.com/auth/youtube.upload",
           "https://www.googleapis.com/auth/youtube")
@@ -481,24 +483,53 @@ class YouTubeChannel(Channel):
                                    "private; unverified projects upload as private)",
                                    name=self.name, title=title), details)
 
-    def login(self) -> None:
-        """Run Google's installed-app consent in a browser and store the refresh token.
+    def login(self, *, open_url: Callable[[str], Any] | None = None, timeout: float = 300.0,
+              port: int | None = None, **_: Any) -> None:
+        """Google's installed-app consent in the browser (PKCE); store the refresh token.
 
-        Needs a person and a browser, so no automated test covers it end to end.
-        """
-        from google_auth_oauthlib.flow import InstalledAppFlow
+        google-auth-oauthlib's Flow builds the consent URL and exchanges the code; the
+        redirect is caught by our loopback receiver (channels/oauth.py), which has a timeout
+        and turns refusals into AuthError instead of printing to stdout like
+        run_local_server does."""
+        import os
+        import webbrowser
+
+        from google_auth_oauthlib.flow import Flow
+
+        from .oauth import run_browser_flow
 
         if self.secrets.tokens is None:
             raise CredentialError(t("no token store to keep the YouTube login in"),
                                   t("run the command inside a campaignctl workspace"))
+        real = self.base_url == self.default_base_url
         config = {"installed": {
             "client_id": self.secrets.require(self.account, "client_id").reveal(),
             "client_secret": self.secrets.require(self.account, "client_secret").reveal(),
-            "auth_uri": "https://accounts.google.com/o/oauth2/auth",
+            "auth_uri": GOOGLE_AUTH_URI if real else f"{self.base_url}/o/oauth2/auth",
             "token_uri": self.token_uri,
-            "redirect_uris": ["http://localhost"]}}
-        flow = InstalledAppFlow.from_client_config(config, scopes=list(SCOPES))
-        creds = flow.run_local_server(port=0, open_browser=True)
+            "redirect_uris": ["http://127.0.0.1"]}}
+        if self.token_uri.startswith("http://127.0.0.1"):
+            # oauthlib refuses plain http; the sandbox's token endpoint is loopback only.
+            os.environ.setdefault("OAUTHLIB_INSECURE_TRANSPORT", "1")
+        flow = Flow.from_client_config(config, scopes=list(SCOPES), autogenerate_code_verifier=True)
+
+        def consent_url(redirect_uri: str, state: str) -> str:
+            flow.redirect_uri = redirect_uri
+            url, _ = flow.authorization_url(state=state, access_type="offline", prompt="consent")
+            return url
+
+        code, _ = run_browser_flow(consent_url, open_url=open_url or webbrowser.open,
+                                   timeout=timeout, platform="YouTube", account=self.name,
+                                   port=port or int(self.account.options.get("redirect_port", 0)),
+                                   path="/")
+        try:
+            flow.fetch_token(code=code)
+        except Exception as exc:  # oauthlib's errors may quote the request: keep them out
+            raise AuthError(
+                t("Google refused the YouTube login code ({reason})", reason=type(exc).__name__),
+                t("run `campaignctl channels login {name}` again", name=self.name),
+                channel=self.name, platform_code="login-refused") from None
+        creds = flow.credentials
         values = {"refresh_token": creds.refresh_token or "", "access_token": creds.token or ""}
         self.secrets.tokens.put(self.account.name, {k: v for k, v in values.items() if v})
 

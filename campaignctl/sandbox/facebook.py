@@ -65,11 +65,12 @@ from .core import Emulator, Request, Response
 
 PAGE_ID = "100000000000001"
 PAGE_NAME = "Sandbox Page"
-CREDENTIALS: dict[str, str] = {"page_access_token": "sandbox-facebook-page-access-token"}
-# The Facebook app that logs in (app_id/app_secret credentials). Kept apart from CREDENTIALS,
-# which SandboxSecrets hands out, until the sandbox tests expect these there too.
+# The Facebook app that logs in (`channels login`: app_id/app_secret credentials).
 APP_CREDENTIALS: dict[str, str] = {"app_id": "100000000000777",
                                    "app_secret": "sandbox-facebook-app-secret"}
+# What SandboxSecrets hands a sandbox account: the Page token, and the app for logging in.
+CREDENTIALS: dict[str, str] = {"page_access_token": "sandbox-facebook-page-access-token",
+                               **APP_CREDENTIALS}
 SHORT_LIVED_SECONDS = 2 * 3600
 LONG_LIVED_SECONDS = 60 * 86400
 CODE_SECONDS = 600
