@@ -158,7 +158,8 @@ def plan_run(postgres: str | None) -> dict:
                 from crash_runner import pg_drop_schema
 
                 pg_drop_schema(postgres, schema)
-        return {"planned_occurrences_about": 70 * 24 * 60, "start_to_scheduled_s": round(started, 2),
+        return {"planned_occurrences_about": 70 * 24 * 60,
+                "start_to_scheduled_s": round(started, 2),
                 "rss_mib": round(memory["VmRSS"] / 1024, 1),
                 "peak_rss_mib": round(memory["VmHWM"] / 1024, 1), "job_store_rows": jobs}
 

@@ -19,7 +19,9 @@ from pathlib import Path
 
 BARE_APP = textwrap.dedent('''
     import typer
-    app = typer.Typer(add_completion=False, no_args_is_help=True)
+    # The same help mode as campaignctl's app (plain text, no rich markup), so the two
+    # differ only in what campaignctl itself loads.
+    app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None)
     NAMES = {names!r}
 
     @app.callback()

@@ -9,7 +9,6 @@ Exit codes: 0 fine (warnings allowed), 1 problems found in campaigns, 2 usage or
 configuration error, 70 internal error, 130 interrupted.
 """
 
-from __future__ import annotations
 
 import contextlib
 import functools

@@ -5,7 +5,6 @@ cli.py, each command parses, calls the library (jobs.py, governance.py) and prin
 heavy imports stay inside the commands.
 """
 
-from __future__ import annotations
 
 import sys
 from typing import Annotated, Any, Optional

@@ -4,7 +4,6 @@ Imports only typer and cli at module level, so `campaignctl --help` stays cheap;
 report library (report.py, report_html.py) is imported inside the command.
 """
 
-from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated, Optional

@@ -6,7 +6,6 @@ reason, next_due, ...). Library records never carry secrets; the formatter only 
 fields it is given.
 """
 
-from __future__ import annotations
 
 from typing import Annotated, Optional
 
