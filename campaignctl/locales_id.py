@@ -1160,6 +1160,11 @@ MESSAGES.update({
         "ganti dengan client_id (dan client_secret) di bawah channels.{name}.credentials untuk "
         "login dengan OAuth 2.0",
     "no token store to keep the X login in": "tidak ada penyimpanan token untuk menyimpan login X",
+    "Google refused the YouTube login code ({reason})":
+        "Google menolak kode login YouTube ({reason})",
+    "Open this address to give consent: {url}": "Buka alamat ini untuk memberikan izin: {url}",
+    "--paste-token is for Facebook accounts": "--paste-token hanya untuk akun Facebook",
+    "Short-lived user token": "Token pengguna berumur pendek",
     "X refused the login code of {name}: {error}": "X menolak kode login {name}: {error}",
     "{again}; check the app's client ID/secret and that its callback URL is {uri}":
         "{again}; periksa client ID/secret aplikasi dan pastikan callback URL-nya {uri}",
