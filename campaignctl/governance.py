@@ -16,22 +16,20 @@ prints.
 from __future__ import annotations
 
 import csv
-import functools
 import getpass
 import io
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import SQLAlchemyError
 
-from .errors import LedgerError, UsageError
+from .errors import UsageError
 from .i18n import t
-from .ledger import ALL, Ledger, approvals, audit_log, pauses
+from .ledger import ALL, Ledger, approvals, audit_log, guarded, pauses
 from .models import SCHEDULED, SKIPPED, PlanEntry, Workspace
 
 # Skip reasons are data, not messages (as in schedule.py): the ledger keeps them and code
@@ -72,20 +70,6 @@ def actor(by: str | None = None) -> str:
         return "unknown"
 
 
-def _guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """A database failure becomes a one-line LedgerError, as in ledger.py."""
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except SQLAlchemyError as exc:
-            first = (str(exc).splitlines() or [type(exc).__name__])[0]
-            raise LedgerError(
-                t("the ledger database failed: {error}", error=first[:300]),
-                t("check that the database is reachable and not full, then run the command "
-                  "again; nothing is sent twice"),
-            ) from exc
-    return wrapper
 
 
 # --- the audit log ---------------------------------------------------------------------------
@@ -120,7 +104,7 @@ def _audit_values(action: str, who: str, now: datetime, *, campaign: str | None 
                                   ensure_ascii=False)}
 
 
-@_guarded
+@guarded
 def record(ledger: Ledger, action: str, by: str | None = None, now: datetime | None = None,
            **fields: Any) -> None:
     """Append one audit row (campaign, post, channel, key, details as keywords)."""
@@ -129,7 +113,7 @@ def record(ledger: Ledger, action: str, by: str | None = None, now: datetime | N
             **_audit_values(action, actor(by), now or _now(), **fields)))
 
 
-@_guarded
+@guarded
 def audit_rows(ledger: Ledger, since: datetime | None = None,
                action: str | None = None) -> list[AuditRow]:
     """The audit trail, oldest first, from ``since`` (aware) on."""
@@ -197,7 +181,7 @@ def _check_channels(workspace: Workspace, channels: Sequence[str] | None) -> lis
     return names
 
 
-@_guarded
+@guarded
 def active_pauses(ledger: Ledger) -> list[Pause]:
     """Every pause that holds now, oldest first."""
     q = select(pauses).where(pauses.c.resumed_at.is_(None)).order_by(pauses.c.id)
@@ -211,7 +195,7 @@ def pause_for(active: Sequence[Pause], channel: str) -> Pause | None:
     return covering[-1] if covering else None
 
 
-@_guarded
+@guarded
 def pause(ledger: Ledger, workspace: Workspace, reason: str,
           channels: Sequence[str] | None = None, by: str | None = None,
           now: datetime | None = None) -> list[Pause]:
@@ -231,7 +215,7 @@ def pause(ledger: Ledger, workspace: Workspace, reason: str,
     return [p for p in active_pauses(ledger) if p.channel in names]
 
 
-@_guarded
+@guarded
 def resume(ledger: Ledger, workspace: Workspace, channels: Sequence[str] | None = None,
            by: str | None = None, now: datetime | None = None) -> list[Pause]:
     """Lift the pauses on ``channels`` (every pause when None); returns those lifted."""
@@ -322,7 +306,7 @@ def _approvals_for(conn: Connection, keys: Iterable[str]) -> dict[str, list[Appr
     return out
 
 
-@_guarded
+@guarded
 def approve(ledger: Ledger, entries: Sequence[PlanEntry], by: str | None = None,
             now: datetime | None = None) -> list[ApprovalRecord]:
     """Record ``by`` as approver of each rendered entry's exact content; returns the new
@@ -353,7 +337,7 @@ def approve(ledger: Ledger, entries: Sequence[PlanEntry], by: str | None = None,
     return new
 
 
-@_guarded
+@guarded
 def approval_state(ledger: Ledger, workspace: Workspace,
                    entries: Sequence[PlanEntry]) -> list[ApprovalStatus]:
     """For each rendered entry: approved (by whom), void (content changed) or missing.
@@ -382,7 +366,7 @@ def approval_state(ledger: Ledger, workspace: Workspace,
 
 # --- the gate in front of the Publisher --------------------------------------------------------
 
-@_guarded
+@guarded
 def gate(ledger: Ledger, workspace: Workspace, entries: Sequence[PlanEntry], now: datetime, *,
          oldest: datetime | None = None, by: str | None = None,
          audit: bool = True) -> list[PlanEntry]:

@@ -393,8 +393,9 @@ class Claim:
     started_at: datetime
 
 
-def _guarded(method: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn a database failure into a LedgerError the CLI can show in one line."""
+def guarded(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn a database failure into a LedgerError the CLI can show in one line (used by
+    every module that talks to the ledger's database)."""
     @functools.wraps(method)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
@@ -976,5 +977,5 @@ class Ledger:
 _UNGUARDED = ("is_retracted", "open", "migrate")
 for _name, _fn in list(vars(Ledger).items()):
     if not _name.startswith("_") and callable(_fn) and _name not in _UNGUARDED:
-        setattr(Ledger, _name, _guarded(_fn))
+        setattr(Ledger, _name, guarded(_fn))
 del _name, _fn
