@@ -131,6 +131,7 @@ class Emulator:
         self.requests: list[dict[str, Any]] = []
         self._window: list[float] = []
         self.base_url = ""  # set by the Sandbox once it has a port
+        self.consent = "allow"  # what the next login's consent page answers: allow or deny
         self.reset()
 
     # --- to implement --------------------------------------------------------------
@@ -222,7 +223,8 @@ class Emulator:
             return response
 
     # What a restart must not keep: wiring, per-run settings and the request log.
-    _TRANSIENT = frozenset({"lock", "clock", "config", "requests", "_window", "base_url"})
+    _TRANSIENT = frozenset({"lock", "clock", "config", "requests", "_window", "base_url",
+                            "consent"})
 
     def export_state(self) -> dict[str, Any]:
         """The emulator's stored world (posts, tokens, id counters), picklable."""
@@ -252,6 +254,8 @@ class Emulator:
                 self.config.latency_ms = float(body["latency_ms"])
             if "audience_speed" in body:
                 self.config.audience_speed = float(body["audience_speed"])
+            if "consent" in body:
+                self.consent = str(body["consent"])
             if "rate_limit" in body:
                 self.config.rate_limit = body["rate_limit"]
                 self._window = []

@@ -183,14 +183,6 @@ class FacebookEmulator(Emulator):
         self.user_tokens: dict[str, tuple[float, str, frozenset[str]]] = {}
         self.page_tokens: set[str] = set()
 
-    def configure(self, body: dict[str, Any]) -> None:
-        """The core's settings plus ``consent``: "allow" (default) or "deny"."""
-        body = dict(body)
-        if "consent" in body:
-            with self.lock:
-                self.consent = str(body.pop("consent"))
-        super().configure(body)
-
     # --- helpers ---------------------------------------------------------------------
     def _new_id(self) -> str:
         self._next_id += 1

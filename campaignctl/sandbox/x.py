@@ -132,14 +132,6 @@ class XEmulator(Emulator):
         self.auth_codes: dict[str, dict[str, Any]] = {}
         self.consent = "allow"
 
-    def configure(self, body: dict[str, Any]) -> None:
-        """The core's settings plus ``consent``: "allow" (default) or "deny"."""
-        body = dict(body)
-        if "consent" in body:
-            with self.lock:
-                self.consent = str(body.pop("consent"))
-        super().configure(body)
-
     # --- the platform's answers ------------------------------------------------------
     def rate_headers(self) -> dict[str, str]:
         """x-rate-limit-* on every answer: the configured window, else 900 per 15 minutes."""
