@@ -549,4 +549,4 @@ def test_every_schedule_problem_speaks_indonesian(monkeypatch):
     assert len(english) == len(indonesian) == 7
     for en, id_ in zip(english, indonesian):
         assert id_.message != en.message and id_.hint != en.hint, en.message
-    assert indonesian[2].message.startswith("post xmas pada 2026-12-25 09:00 jatuh dalam")
+    assert indonesian[2].message.startswith("unggahan xmas pada 2026-12-25 09:00 jatuh dalam")
