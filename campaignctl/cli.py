@@ -338,31 +338,45 @@ def _now():
 
 @contextlib.contextmanager
 def _progress(enabled: bool):
-    """A live line on a terminal's stderr counting sends as they settle; silent elsewhere
-    (cron mail and CI logs get the summary table only)."""
+    """On a terminal's stderr: a line counting sends as they settle, and a bar per media
+    upload; silent elsewhere (cron mail and CI logs get the summary table only)."""
     if not (enabled and sys.stderr.isatty()):
-        yield None
+        yield None, None
         return
     import threading
 
     from rich.console import Console
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from .i18n import t
 
     counts: dict[str, int] = {}
+    uploads: dict[str, Any] = {}
     lock = threading.Lock()
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                  TextColumn("{task.fields[size]}"), TimeElapsedColumn(),
                   console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task(t("publishing…"), total=None)
+        task = bar.add_task(t("publishing…"), total=None, size="")
 
         def on_result(result) -> None:
             with lock:
                 counts[result.outcome] = counts.get(result.outcome, 0) + 1
                 done = ", ".join(f"{n} {t(k)}" for k, n in sorted(counts.items()))
+                upload = uploads.pop(result.key, None)
+            if upload is not None:
+                bar.remove_task(upload)
             bar.update(task, description=t("publishing… {done}", done=done))
 
-        yield on_result
+        def on_upload(entry, sent: int, total: int) -> None:
+            with lock:
+                if entry.key not in uploads:
+                    uploads[entry.key] = bar.add_task(f"  {entry.post} → {entry.channel}",
+                                                      total=total or None, size="")
+                upload = uploads[entry.key]
+            size = f"{sent / 1e6:.1f}/{total / 1e6:.1f} MB" if total else f"{sent / 1e6:.1f} MB"
+            bar.update(upload, completed=sent, total=total or None, size=size)
+
+        yield on_result, on_upload
 
 
 SandboxOpt = Annotated[bool, typer.Option(
@@ -402,13 +416,13 @@ def publish(
     if errors:
         _err("publish refused: fix the campaign files first (campaignctl validate)")
         raise typer.Exit(1)
-    with _progress(enabled=not as_json and not dry_run) as on_result:
+    with _progress(enabled=not as_json and not dry_run) as (on_result, on_upload):
         summary = publish_job(workspace, campaigns, now=_now(),
                               selection=Selection.parse(now_post or only, channel),
                               dry_run=dry_run, sandbox=sandbox or bool(sandbox_url),
                               sandbox_url=sandbox_url, rehearse=rehearse,
                               post_now=bool(now_post), concurrency=concurrency,
-                              on_result=on_result)
+                              on_result=on_result, on_upload=on_upload)
     if as_json:
         print_json(summary.to_json())
     else:

@@ -127,9 +127,11 @@ def publish_job(workspace: Workspace, campaigns: Sequence[Campaign], *, now: dat
                 selection: Selection | None = None, dry_run: bool = False,
                 sandbox: bool = False, sandbox_url: str | None = None, rehearse: bool = False,
                 post_now: bool = False, concurrency: int = 8,
-                on_result: Callable[[Any], None] | None = None):
+                on_result: Callable[[Any], None] | None = None,
+                on_upload: Callable[[PlanEntry, int, int], None] | None = None):
     """Send what is due (or, rehearsing, the whole timeline in order) exactly once.
-    ``on_result`` hears of each send as it settles (for a progress display)."""
+    ``on_result`` hears of each send as it settles and ``on_upload`` of media bytes as they
+    go (for a progress display)."""
     from .publish import RunSummary
 
     selection = selection or Selection()
@@ -154,7 +156,7 @@ def publish_job(workspace: Workspace, campaigns: Sequence[Campaign], *, now: dat
         with (sandbox_session(workspace, sandbox_url) if route else
               contextlib.nullcontext(None)) as url:
             publisher = _publisher(workspace, ledger, url, sandbox, concurrency=concurrency,
-                                   on_result=on_result)
+                                   on_result=on_result, on_upload=on_upload)
             if not (rehearse or post_now):
                 # Pause and approvals filter here, so the Publisher records them as plan
                 # skips (retryable until the catch-up window has passed).

@@ -215,7 +215,8 @@ class Publisher:
                  rate_limits: bool = True, backoff_base: float = 1.0, backoff_cap: float = 60.0,
                  max_attempts: int = 6, find_margin: timedelta = timedelta(minutes=5),
                  rng: random.Random | None = None,
-                 on_result: Callable[[EntryResult], None] | None = None) -> None:
+                 on_result: Callable[[EntryResult], None] | None = None,
+                 on_upload: Callable[[PlanEntry, int, int], None] | None = None) -> None:
         self.ledger = ledger
         self.channel_for = channel_for
         self.clock = clock or (lambda: datetime.now(timezone.utc))
@@ -231,6 +232,7 @@ class Publisher:
         self.find_margin = find_margin
         self.rng = rng or random.Random()
         self.on_result = on_result  # called from worker threads as each send settles
+        self.on_upload = on_upload  # (entry, bytes sent, bytes total) during media uploads
         self._lock = threading.Lock()
         self._channels: dict[str, Channel] = {}
         self._throttles: dict[str, _Throttle] = {}
@@ -445,7 +447,7 @@ class Publisher:
             if self.hooks:
                 self.hooks.before_send(entry)
             try:
-                published = channel.publish(post, progress=self._renewer(claim))
+                published = channel.publish(post, progress=self._renewer(claim, entry))
             except UnknownOutcome as exc:
                 found, find_error = self._find(channel, post, entry, claim.started_at)
                 if found:
@@ -505,12 +507,15 @@ class Publisher:
                     error=exc.message), published=published)
             return self._result(entry, O_PUBLISHED, published=published)
 
-    def _renewer(self, claim: Claim) -> Callable[[int, int], None]:
-        """A progress callback that keeps a long upload's claim fresh (a third of the lease)."""
+    def _renewer(self, claim: Claim, entry: PlanEntry) -> Callable[[int, int], None]:
+        """A progress callback that keeps a long upload's claim fresh (a third of the lease)
+        and tells ``on_upload`` how far the upload is."""
         last = [self.clock()]
         every = self.ledger.lease / 3
 
-        def progress(_sent: int, _total: int) -> None:
+        def progress(sent: int, total: int) -> None:
+            if self.on_upload is not None:
+                self.on_upload(entry, sent, total)
             now = self.clock()
             if now - last[0] >= every:
                 last[0] = now
