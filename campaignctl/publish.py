@@ -644,10 +644,10 @@ class Publisher:
                 self._channel(row.channel).delete(published)
                 outcome, message = "deleted", None
                 break
-            except NotSupported:
-                outcome = "manual"
-                message = t("{platform} cannot delete posts through its API: remove it by hand "
-                            "at {url}", platform=row.platform, url=row.url or row.platform_id)
+            except NotSupported as exc:  # the adapter says where and how to remove it by hand
+                outcome, message = "manual", exc.message
+                if row.url and row.url not in message:
+                    message += f" ({row.url})"
                 break
             except (TransientError, RateLimited) as exc:
                 outcome, message = "failed", exc.message
