@@ -675,8 +675,6 @@ MESSAGES.update({
     "not found on the platform; sending again": "tidak ditemukan di platform; dikirim ulang",
     "outcome not known yet; run `campaignctl reconcile` and then retract again":
         "hasilnya belum diketahui; jalankan `campaignctl reconcile` lalu tarik (retract) lagi",
-    "{platform} cannot delete posts through its API: remove it by hand at {url}":
-        "{platform} tidak dapat menghapus unggahan melalui API-nya: hapus secara manual di {url}",
 })
 
 # ledger.py
