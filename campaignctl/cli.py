@@ -217,8 +217,10 @@ def validate(
         for p in problems:
             _err(p.one_line())
         if errors:
+            checked = len(files) if files else len([*workspace.campaigns_dir.glob("*.yaml"),
+                                                    *workspace.campaigns_dir.glob("*.yml")])
             _err(t("{errors} error(s), {warnings} warning(s) in {campaigns} campaign file(s)",
-                   errors=len(errors), warnings=len(warnings), campaigns=len(campaigns)))
+                   errors=len(errors), warnings=len(warnings), campaigns=checked))
         else:
             typer.echo(t("OK: {campaigns} campaign(s), {posts} post(s) on {entries} "
                          "channel occurrence(s) checked; {warnings} warning(s)",

@@ -167,6 +167,7 @@ def test_several_problems_are_reported_at_once(ws: Path) -> None:
     assert result.exit_code == 1
     errors = [ln for ln in result.stderr.splitlines() if ": error: " in ln]
     assert len(errors) >= 2, result.stderr
+    assert result.stderr.splitlines()[-1].endswith("in 1 campaign file(s)")
 
 
 def test_github_annotations(ws: Path) -> None:
