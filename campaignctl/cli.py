@@ -65,7 +65,9 @@ def speaks(fn: Callable[..., Any]) -> Callable[..., Any]:
             _err(exc.one_line())
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
-            _err("interrupted")
+            from .i18n import t
+
+            _err(t("interrupted"))
             raise typer.Exit(130) from None
         except BrokenPipeError:  # `campaignctl status | head`: the reader left; stop quietly
             import os
@@ -136,8 +138,10 @@ def parse_when(value: str | None, *, end: bool = False):
         else:
             moment = datetime.fromisoformat(value.replace(" ", "T", 1))
     except ValueError:
-        raise UsageError(f"{value!r} is not a date or date-time",
-                         "write YYYY-MM-DD or 'YYYY-MM-DD HH:MM'") from None
+        from .i18n import t
+
+        raise UsageError(t("{value!r} is not a date or date-time", value=value),
+                         t("write YYYY-MM-DD or 'YYYY-MM-DD HH:MM'")) from None
     return moment
 
 
@@ -191,7 +195,8 @@ def validate(
     from .planner import build_plan, no_campaigns_problem
 
     if fmt not in ("text", "github", "json"):
-        raise UsageError(f"unknown format {fmt!r}", "use --format text, github or json")
+        raise UsageError(t("unknown format {fmt!r}", fmt=fmt),
+                         t("use --format text, github or json"))
     workspace, campaigns, problems = load(files)
     if not campaigns and not problems:
         problems = [no_campaigns_problem(workspace)]
@@ -281,7 +286,10 @@ def preview(
     from .planner import build_plan
 
     if fmt not in ("text", "markdown", "json"):
-        raise UsageError(f"unknown format {fmt!r}", "use --format text, markdown or json")
+        from .i18n import t
+
+        raise UsageError(t("unknown format {fmt!r}", fmt=fmt),
+                         t("use --format text, markdown or json"))
     workspace, campaigns, problems = load(files)
     plan_ = build_plan(workspace, campaigns, channel=channel, post=post)
     problems = [*problems, *plan_.problems]
@@ -332,8 +340,10 @@ def _now():
         except ValueError:
             moment = None
         if moment is None or moment.tzinfo is None:
-            raise UsageError(f"CAMPAIGNCTL_NOW={pinned!r} is not an ISO date-time with an offset",
-                             "e.g. CAMPAIGNCTL_NOW=2026-12-01T09:00:00+08:00")
+            from .i18n import t
+
+            raise UsageError(t("CAMPAIGNCTL_NOW={pinned!r} is not an ISO date-time with an offset",
+                               pinned=pinned), "CAMPAIGNCTL_NOW=2026-12-01T09:00:00+08:00")
         return moment
     return datetime.now(timezone.utc)
 
@@ -406,17 +416,18 @@ def publish(
 ) -> None:
     """Send every post that is due and not yet sent — safe to run from cron every minute."""
     from .errors import UsageError
+    from .i18n import t
     from .jobs import Selection, publish_job
     from .output import run_table
 
     if only and now_post:
-        raise UsageError("--only and --now cannot be combined", "use one of them")
+        raise UsageError(t("--only and --now cannot be combined"), t("use one of them"))
     workspace, campaigns, problems = load(None)
     errors = [p for p in problems if p.is_error]
     for p in problems:
         _err(p.one_line())
     if errors:
-        _err("publish refused: fix the campaign files first (campaignctl validate)")
+        _err(t("publish refused: fix the campaign files first (campaignctl validate)"))
         raise typer.Exit(1)
     with _progress(enabled=not as_json and not dry_run) as (on_result, on_upload):
         summary = publish_job(workspace, campaigns, now=_now(),

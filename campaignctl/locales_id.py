@@ -1184,3 +1184,21 @@ MESSAGES.update({
         "{missing} belum ada, dari {required} yang wajib",
     "Approved by: {names}": "Disetujui oleh: {names}",
 })
+
+# cli.py and channels/__init__.py, wrapped late (the lead's pass).
+MESSAGES.update({
+    "interrupted": "dihentikan",
+    "{value!r} is not a date or date-time": "{value!r} bukan tanggal atau tanggal-waktu",
+    "write YYYY-MM-DD or 'YYYY-MM-DD HH:MM'": "tulis YYYY-MM-DD atau 'YYYY-MM-DD HH:MM'",
+    "use --format text, github or json": "gunakan --format text, github, atau json",
+    "use --format text, markdown or json": "gunakan --format text, markdown, atau json",
+    "--only and --now cannot be combined": "--only dan --now tidak dapat dipakai bersamaan",
+    "use one of them": "gunakan salah satunya",
+    "publish refused: fix the campaign files first (campaignctl validate)":
+        "penerbitan ditolak: perbaiki berkas kampanye terlebih dahulu (campaignctl validate)",
+    "CAMPAIGNCTL_NOW={pinned!r} is not an ISO date-time with an offset":
+        "CAMPAIGNCTL_NOW={pinned!r} bukan tanggal-waktu ISO dengan selisih zona waktu",
+    "no channel named {name!r} in channels.yaml":
+        "tidak ada kanal bernama {name!r} di channels.yaml",
+    "use one of: {names}": "gunakan salah satu dari: {names}",
+})

@@ -403,7 +403,7 @@ class Publisher:
             return self._result(entry, O_DONE, row.reason, row)
         if row.state == UNKNOWN:
             return self._result(entry, O_UNKNOWN, row.reason, row)
-        return self._result(entry, O_DONE, t("{state} earlier: {reason}", state=row.state,
+        return self._result(entry, O_DONE, t("{state} earlier: {reason}", state=t(row.state),
                                              reason=row.reason or "-"), row)
 
     def _send(self, entry: PlanEntry) -> EntryResult:

@@ -96,8 +96,10 @@ def channel_for(workspace, name: str, *, sandbox_url: str | None = None,
 
     account = workspace.accounts.get(name)
     if account is None:
-        raise ConfigError(f"no channel named {name!r} in channels.yaml",
-                          f"use one of: {', '.join(sorted(workspace.accounts))}")
+        from ..i18n import t
+
+        raise ConfigError(t("no channel named {name!r} in channels.yaml", name=name),
+                          t("use one of: {names}", names=", ".join(sorted(workspace.accounts))))
     if force_sandbox:
         account = dataclasses.replace(account, sandbox=True)
     return open_channel(account, secrets_for(workspace, account),
