@@ -427,7 +427,8 @@ def _calendar(c: Mapping[str, Any]) -> str:
     grids = []
     for year, month in months:
         weeks = calendar.Calendar(firstweekday=0).monthdayscalendar(year, month)
-        rows = ["<tr>" + "".join(f"<th>{_e(t(d)[:2])}</th>" for d in WEEKDAYS) + "</tr>"]
+        # Whole abbreviations: two letters would make Indonesian Sen and Sel both "Se".
+        rows = ["<tr>" + "".join(f"<th>{_e(t(d))}</th>" for d in WEEKDAYS) + "</tr>"]
         for week in weeks:
             cells = []
             for day in week:
