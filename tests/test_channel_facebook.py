@@ -48,7 +48,7 @@ def write_mp4(path: Path, size: int = 300_000) -> Path:
 
 @pytest.fixture(scope="module")
 def _server():
-    """One sandbox per module (stopping one costs 0.5 s); each test gets it reset."""
+    """One sandbox per module, with its fake clock; each test gets it reset."""
     clock = FakeClock(START)
     with Sandbox(port=0, emulators={"facebook": FacebookEmulator(clock)}) as sb:
         yield sb, clock

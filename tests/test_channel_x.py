@@ -33,7 +33,7 @@ ENVIRON = {"X_" + k.upper(): v for k, v in CREDENTIALS.items()}
 
 @pytest.fixture(scope="module")
 def _shared():
-    # One server per module: stopping one costs ~0.5 s (serve_forever's poll interval).
+    # One server per module, with its fake clock; each test resets it.
     clock = FakeClock(T0)
     emulator = XEmulator(clock)
     with Sandbox(port=0, emulators={"x": emulator}) as sb:

@@ -49,7 +49,7 @@ def mp4_bytes(size: int) -> bytes:
 
 @pytest.fixture(scope="module")
 def _server():
-    """One sandbox for the module (stopping one costs half a second); reset per test."""
+    """One sandbox for the module, with its fake clock; reset per test."""
     clock = FakeClock(START)
     emulator = YouTubeEmulator(clock)
     with Sandbox(port=0, emulators={"youtube": emulator}) as sandbox:

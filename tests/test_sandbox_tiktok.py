@@ -76,7 +76,7 @@ PUBLIC_INFO = {"title": "Vaksin gratis #sehat", "privacy_level": "PUBLIC_TO_EVER
                "disable_duet": False, "disable_comment": False, "disable_stitch": False}
 
 
-# One server per module (stopping one costs half a second); each test starts from a reset
+# One server per module, with its fake clock; each test starts from a reset
 # emulator and a fresh clock.
 _CLOCK = FakeClock(1_800_000_000.0)
 
