@@ -110,12 +110,15 @@ def _publisher(workspace: Workspace, ledger, sandbox_url: str | None, force_sand
 
 
 def plan_entries(workspace: Workspace, campaigns: Sequence[Campaign], selection: Selection, *,
-                 now: datetime, until: datetime | None) -> list[PlanEntry]:
-    """Every entry up to ``until`` (None: the campaigns' end); only those still inside the
-    catch-up window are rendered, older ones are recorded as missed."""
+                 now: datetime, until: datetime | None,
+                 render_all: bool = False) -> list[PlanEntry]:
+    """Every entry up to ``until`` (None: the campaigns' end). Only those still inside the
+    catch-up window are rendered (older ones are recorded as missed), unless ``render_all``
+    (a rehearsal, where each instant is "now" in turn)."""
+    render_from = None if render_all else now - timedelta(seconds=workspace.catch_up_seconds)
     plan = build_plan(workspace, selection.campaigns(campaigns), end=until, now=now,
                       channel=selection.channel, post=selection.post, check=False,
-                      render_from=now - timedelta(seconds=workspace.catch_up_seconds))
+                      render_from=render_from)
     if plan.errors:  # validate has said all of this; publish refuses to send a broken post
         from .errors import ValidationFailed
 
@@ -141,12 +144,8 @@ def publish_job(workspace: Workspace, campaigns: Sequence[Campaign], *, now: dat
     if post_now:
         entries = _post_now_entries(workspace, campaigns, selection, now)
     else:
-        until = None if rehearse else now
-        entries = plan_entries(workspace, campaigns, selection, now=now, until=until)
-        if rehearse:  # render everything: each instant is "now" in turn
-            entries = build_plan(workspace, selection.campaigns(campaigns), now=now,
-                                 channel=selection.channel, post=selection.post,
-                                 check=False).entries
+        entries = plan_entries(workspace, campaigns, selection, now=now,
+                               until=None if rehearse else now, render_all=rehearse)
     from . import governance
 
     names = sorted({e.channel for e in entries})
