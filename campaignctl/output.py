@@ -68,21 +68,13 @@ def _utc(moment: datetime) -> str:
 
 def plan_table(entries: Sequence[PlanEntry], campaigns: Sequence[Campaign]) -> str:
     """The timeline as an aligned table for terminals and CI logs."""
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(box=None, pad_edge=False, header_style="bold")
-    for head in (t("When"), t("Campaign"), t("Post"), t("Channel"), t("Status"), t("Reason")):
-        table.add_column(head)
-    for e in entries:
-        table.add_row(when_text(e.at), e.campaign, e.post, e.channel,
-                      t(e.status), e.reason or "")
+    rows = [[when_text(e.at), e.campaign, e.post, e.channel, t(e.status), e.reason or ""]
+            for e in entries]
     scheduled = sum(1 for e in entries if e.status == "scheduled")
-    console = Console(width=160, record=True, file=_Null(), color_system=None)
-    console.print(table)
     footer = t("{scheduled} scheduled, {skipped} skipped, in {campaigns} campaign(s)",
                scheduled=scheduled, skipped=len(entries) - scheduled, campaigns=len(campaigns))
-    return console.export_text().rstrip() + "\n\n" + footer
+    return _table([t("When"), t("Campaign"), t("Post"), t("Channel"), t("Status"),
+                   t("Reason")], rows) + "\n\n" + footer
 
 
 class _Null:
