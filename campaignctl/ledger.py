@@ -410,6 +410,33 @@ def guarded(method: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def _wal_mode(cursor: Any, patience: float = 60.0) -> None:
+    """Put a SQLite file in WAL mode (the setting persists in the file).
+
+    Switching a fresh file to WAL answers "database is locked" AT ONCE, without the busy
+    handler, while another process is switching it or opening it (two `run` nodes started
+    together on a new ledger hit this about once in a hundred), so ask again briefly.
+    """
+    import sqlite3
+    import time
+
+    deadline = time.monotonic() + patience
+    pause = 0.005
+    while True:
+        try:
+            mode = cursor.execute("PRAGMA journal_mode").fetchone()[0]
+            if str(mode).lower() != "wal":
+                cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.2)
+
+
 def owner_id() -> str:
     """host:pid of this process, stored with a claim so a crash can be told from a slow run."""
     return f"{socket.gethostname()}:{os.getpid()}"
@@ -507,8 +534,8 @@ class Ledger:
             # deferred reader that later writes can fail with "database is locked").
             dbapi_conn.isolation_level = None
             cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA journal_mode=WAL")  # readers never block the writer
             cur.execute("PRAGMA busy_timeout=60000")
+            _wal_mode(cur)  # readers never block the writer
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
 

@@ -327,3 +327,28 @@ def test_retraction_markers_and_records(led):
     assert led.retractions("crash")[0].platform_id == "5"
     assert led.clear_retraction("crash", "p1") == 1
     assert led.retraction_markers() == set()
+
+
+def test_opening_while_another_process_holds_a_fresh_file_waits_instead_of_failing(tmp_path):
+    """Switching a file to WAL fails at once (no busy wait) while another connection holds
+    its write lock: two `run` nodes started together on a new ledger met exactly this."""
+    import sqlite3
+
+    path = tmp_path / "ledger.db"
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other.execute("CREATE TABLE elsewhere (x)")  # a file still in rollback-journal mode
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("INSERT INTO elsewhere VALUES (1)")
+    release = threading.Timer(0.3, lambda: other.execute("COMMIT"))
+    release.start()
+    try:
+        ledger = ledger_mod.Ledger.open(f"sqlite:///{path}")
+    finally:
+        release.join()
+        other.close()
+    try:
+        assert ledger.version() == max(v for v, _, _ in ledger_mod.MIGRATIONS)
+        with ledger.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    finally:
+        ledger.close()
