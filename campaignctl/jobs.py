@@ -7,6 +7,7 @@ run the same jobs. Nothing here prints.
 from __future__ import annotations
 
 import contextlib
+import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -31,12 +32,21 @@ def open_ledger(workspace: Workspace):
     return Ledger.open(resolve_url(workspace.root, workspace.ledger_url))
 
 
-def _answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url.rstrip('/')}/_sandbox/health", timeout=1):
-            return True
-    except OSError:
-        return False
+def _answers(url: str, attempts: int = 1, timeout: float = 3.0) -> bool:
+    """Is a sandbox listening at ``url``? A refused connection answers at once; a sandbox
+    that is merely busy (its process loaded, e.g. beside a test run) gets a few seconds, so a
+    slow answer is not mistaken for no sandbox."""
+    for _ in range(attempts):
+        try:
+            with urllib.request.urlopen(f"{url.rstrip('/')}/_sandbox/health", timeout=timeout):
+                return True
+        except urllib.error.HTTPError:
+            return False  # something answers there, but not a sandbox
+        except OSError as exc:
+            if isinstance(getattr(exc, "reason", exc), ConnectionRefusedError):
+                return False  # nothing listens there
+            # timed out or reset: ask again
+    return False
 
 
 @contextlib.contextmanager
@@ -47,7 +57,8 @@ def sandbox_session(workspace: Workspace, url: str | None = None) -> Iterator[st
     import os
 
     wanted = url or os.environ.get("CAMPAIGNCTL_SANDBOX_URL") or DEFAULT_SANDBOX_URL
-    if _answers(wanted):
+    # A URL the user named is expected to be there: ask it more than once before refusing.
+    if _answers(wanted, attempts=3 if url else 1):
         yield wanted
         return
     if url:

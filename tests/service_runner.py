@@ -107,6 +107,10 @@ class Node:
         self._reader.join(timeout=5)
         return rc
 
+    def tail(self, lines: int = 20) -> str:
+        """The node's last stderr lines, for an assertion's message."""
+        return "".join(self.raw[-lines:])
+
     def kill(self) -> None:
         if self.proc.poll() is None:
             self.proc.kill()

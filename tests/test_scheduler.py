@@ -239,7 +239,7 @@ def test_sighup_reloads_and_sigterm_lets_the_send_in_flight_finish(tmp_path, san
         node.wait_event("wake", why="due", timeout=10)
         wait_for(lambda: _states(root).get("segera") == "sending", 5, "the send under way")
         node.proc.send_signal(signal.SIGTERM)
-        assert node.finish() == 0
+        assert node.finish() == 0, node.tail()
     finally:
         node.kill()
     assert node.seen("stop", finished=True)
@@ -265,14 +265,14 @@ def test_cli_once_and_a_broken_campaign_at_start(tmp_path, sandbox):
     path = write_campaign(root, "sekali", [("pagi", due)])
     now = {"CAMPAIGNCTL_NOW": (due + timedelta(minutes=5)).isoformat()}
     node = Node(root, "--sandbox-url", sandbox.url, "--once", env=now)
-    assert node.finish() == 0
+    assert node.finish() == 0, node.tail()
     (published,) = node.seen("published")
     assert published["post"] == "pagi" and published["at"] == due.isoformat()
     assert [e["event"] for e in node.events][-1] == "stop"
 
     path.write_text(path.read_text().replace("at: 2026-12-01 09:00:00", "at: besok pagi"))
     node = Node(root, "--sandbox-url", sandbox.url, "--once", env=now)
-    assert node.finish() == 1
+    assert node.finish() == 1, node.tail()
     lines = [line for line in node.raw if line.strip()]
     assert lines[0].startswith("campaigns/sekali.yaml:7: error:")
     assert "Traceback" not in "".join(node.raw)

@@ -104,7 +104,7 @@ def test_two_nodes_started_at_once_on_a_fresh_ledger_do_not_double(tmp_path, san
         time.sleep(1.0)  # room for a wrongful second send to show up
         for node in nodes:
             node.proc.terminate()
-            assert node.finish() == 0
+            assert node.finish() == 0, node.tail()
     finally:
         for node in nodes:
             node.kill()
