@@ -173,11 +173,21 @@ def init(
 
 @app.command()
 @speaks
-def schema() -> None:
-    """Print the JSON Schema of campaign files (for editors: yaml-language-server)."""
-    from .config import campaign_json_schema
+def schema(
+    kind: Annotated[str, typer.Argument(
+        help="campaign (campaign files) or channels (channels.yaml).")] = "campaign",
+) -> None:
+    """Print the JSON Schema of campaign files or channels.yaml (for editors:
+    yaml-language-server)."""
+    from .config import campaign_json_schema, channels_json_schema
+    from .errors import UsageError
+    from .i18n import t
 
-    print_json(campaign_json_schema())
+    schemas = {"campaign": campaign_json_schema, "channels": channels_json_schema}
+    if kind not in schemas:
+        raise UsageError(t("unknown schema {kind!r}", kind=kind),
+                         t("use `campaignctl schema campaign` or `campaignctl schema channels`"))
+    print_json(schemas[kind]())
 
 
 # --- validate ------------------------------------------------------------------------

@@ -307,31 +307,46 @@ class CampaignFile(_CampaignHead):
 
 
 class _Defaults(_Strict):
-    timezone: TimeZoneName = "UTC"
-    catch_up: Annotated[Any, BeforeValidator(_duration)] = 3600
-    blackouts: list[BlackoutSpec] = Field(default_factory=list)
+    timezone: TimeZoneName = Field(
+        "UTC", description="IANA time zone of campaigns that name none, e.g. Asia/Jakarta.")
+    catch_up: Annotated[Any, BeforeValidator(_duration), _string(_DURATION_PATTERN)] = Field(
+        3600, description="How late a post may still go out (90s, 30m, 1h, 1h30m); "
+                          "later ones are reported as missed.")
+    blackouts: list[BlackoutSpec] = Field(
+        default_factory=list, description="Windows with no posts in any campaign.")
 
 
 class _Approvals(_Strict):
-    required: bool = False
+    required: bool = Field(False, description="Every post needs `campaignctl approve` first.")
+
+
+# A credential is a reference, never the secret itself.
+_CREDENTIAL_PATTERN = r"^(\$\{[A-Za-z_][A-Za-z0-9_]*\}|keyring:.+)$"
 
 
 class _AccountSpec(_Strict):
-    platform: Annotated[str, AfterValidator(_platform)]
-    sandbox: bool = False
-    base_url: Annotated[str | None, AfterValidator(_base_url)] = None
-    approval_required: bool | None = None
-    credentials: dict[str, Annotated[str, AfterValidator(_credential)]] = Field(
-        default_factory=dict)
-    options: dict[str, Any] = Field(default_factory=dict)
+    platform: Annotated[str, AfterValidator(_platform)] = Field(
+        description="x, facebook, youtube or tiktok.")
+    sandbox: bool = Field(False, description="Send to the local emulators instead.")
+    base_url: Annotated[str | None, AfterValidator(_base_url)] = Field(
+        None, description="Another API base (a proxy or an emulator).")
+    approval_required: bool | None = Field(
+        None, description="Overrides approvals.required for this account.")
+    credentials: dict[str, Annotated[str, AfterValidator(_credential),
+                                     _string(_CREDENTIAL_PATTERN)]] = Field(
+        default_factory=dict,
+        description="References only: ${ENV_VAR} or keyring:service/user.")
+    options: dict[str, Any] = Field(default_factory=dict,
+                                    description="Platform settings, e.g. page_id.")
 
 
 class _ChannelsFile(_Strict):
     defaults: _Defaults = Field(default_factory=_Defaults)
-    ledger: str | None = None
+    ledger: str | None = Field(
+        None, description="SQLAlchemy URL of the ledger; default: .campaignctl/ledger.db.")
     approvals: _Approvals = Field(default_factory=_Approvals)
     channels: dict[Annotated[str, AfterValidator(_account_name)], _AccountSpec] = Field(
-        default_factory=dict)
+        default_factory=dict, description="Named accounts; campaigns list these names.")
 
 
 def _keys(model: type[BaseModel]) -> list[str]:
@@ -1006,3 +1021,13 @@ def campaign_json_schema() -> dict[str, Any]:
     }
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
             **schema, "title": "campaignctl campaign"}
+
+
+def channels_json_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of channels.yaml, for editors (yaml-language-server)."""
+    schema = _ChannelsFile.model_json_schema(by_alias=True)
+    schema["$defs"]["_AccountSpec"]["properties"]["platform"]["enum"] = list(platforms())
+    schema["properties"]["channels"]["propertyNames"] = {"pattern": _ACCOUNT_RE.pattern}
+    schema["$defs"]["_Defaults"]["properties"]["catch_up"]["default"] = "1h"  # 3600 s, as written
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
+            **schema, "title": "campaignctl channels.yaml"}

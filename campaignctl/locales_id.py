@@ -874,6 +874,9 @@ MESSAGES.update({
     "Post this now on {where}?\n{text}": "Unggah ini sekarang di {where}?\n{text}",
     "{channel}: left out: {reason}": "{channel}: tidak diikutkan: {reason}",
     "unknown format {fmt!r}": "format {fmt!r} tidak dikenal",
+    "unknown schema {kind!r}": "skema {kind!r} tidak dikenal",
+    "use `campaignctl schema campaign` or `campaignctl schema channels`":
+        "gunakan `campaignctl schema campaign` atau `campaignctl schema channels`",
     "use --format table, csv or json": "gunakan --format table, csv atau json",
     "The audit trail is empty.": "Jejak audit masih kosong.",
     "Who": "Siapa",

@@ -10,12 +10,20 @@ from .errors import UsageError
 from .i18n import t
 
 SCHEMA_FILE = "campaign.schema.json"
+CHANNELS_SCHEMA_FILE = "channels.schema.json"
+
+
+def schema_files() -> dict[str, str]:
+    """File name -> text of the JSON Schemas a workspace carries for editors (campaign files
+    point at the first, channels.yaml at the second)."""
+    from .config import campaign_json_schema, channels_json_schema
+
+    return {SCHEMA_FILE: json.dumps(campaign_json_schema(), indent=2) + "\n",
+            CHANNELS_SCHEMA_FILE: json.dumps(channels_json_schema(), indent=2) + "\n"}
 
 
 def create_workspace(target: Path, *, force: bool = False) -> list[Path]:
     """Copy the example workspace into ``target``; refuse to overwrite unless ``force``."""
-    from .config import campaign_json_schema
-
     with as_file(files("campaignctl") / "init_template") as source:
         sources = sorted(p for p in Path(source).rglob("*") if p.is_file()
                          and "__pycache__" not in p.parts)
@@ -31,7 +39,7 @@ def create_workspace(target: Path, *, force: bool = False) -> list[Path]:
             dst.parent.mkdir(parents=True, exist_ok=True)
             dst.write_bytes(src.read_bytes())
             written.append(dst)
-    schema_path = target / SCHEMA_FILE
-    schema_path.write_text(json.dumps(campaign_json_schema(), indent=2) + "\n")
-    written.append(schema_path)
+    for name, text in schema_files().items():
+        (target / name).write_text(text)
+        written.append(target / name)
     return written

@@ -53,7 +53,8 @@ def line_of(ws: Path, needle: str, file: str = CAMPAIGN) -> int:
 
 def test_init_creates_a_valid_workspace(ws: Path) -> None:
     for rel in ("channels.yaml", CAMPAIGN, "templates/pengumuman.j2", "templates/pengumuman/x.j2",
-                "media/poster.png", "media/penjelasan.mp4", "campaign.schema.json"):
+                "media/poster.png", "media/penjelasan.mp4", "campaign.schema.json",
+                "channels.schema.json"):
         assert (ws / rel).is_file(), rel
     result = run("validate", cwd=ws)
     assert result.exit_code == 0, result.stdout + result.stderr
@@ -245,6 +246,27 @@ def test_schema_is_json(ws: Path) -> None:
     result = run("schema")
     schema = json.loads(result.stdout)
     assert "properties" in schema or "$defs" in schema
+    assert schema["title"] == "campaignctl campaign"
+    channels = json.loads(run("schema", "channels").stdout)
+    assert channels["title"] == "campaignctl channels.yaml"
+    assert json.loads((ws / "channels.schema.json").read_text()) == channels
+    assert (ws / "channels.yaml").read_text().startswith(
+        "# yaml-language-server: $schema=channels.schema.json\n")
+
+
+def test_schema_of_something_unknown_is_one_line() -> None:
+    result = run("schema", "channel")
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and "schema channels" in result.stderr
+
+
+def test_repository_root_carries_the_current_schemas() -> None:
+    """Editors opening the repo's own example find the schemas its files point at."""
+    from campaignctl.workspace import schema_files
+
+    for name, text in schema_files().items():
+        assert (REPO / name).read_text() == text, (
+            f"{name} is stale: run `campaignctl schema {name.split('.')[0]} > {name}`")
 
 
 def test_messages_in_bahasa_indonesia(ws: Path) -> None:

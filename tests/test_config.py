@@ -15,7 +15,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from campaignctl import config
-from campaignctl.config import campaign_json_schema, load_campaigns, load_workspace
+from campaignctl.config import (
+    campaign_json_schema,
+    channels_json_schema,
+    load_campaigns,
+    load_workspace,
+)
 from campaignctl.errors import ConfigError
 
 CHANNELS = """\
@@ -523,6 +528,39 @@ def test_schema_rejects_unknown_keys_and_bad_values(edit):
     edit(data)
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(data, campaign_json_schema(), cls=jsonschema.Draft202012Validator)
+
+
+def _example_channels():
+    root = Path(__file__).resolve().parent.parent
+    return [_as_editor_sees(CHANNELS), _as_editor_sees((root / "channels.yaml").read_text())]
+
+
+def test_channels_schema_accepts_the_examples():
+    schema = channels_json_schema()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    for data in _example_channels():
+        jsonschema.validate(data, schema, cls=jsonschema.Draft202012Validator)
+
+
+@pytest.mark.parametrize("edit", [
+    lambda d: d.update(defualts={}),
+    lambda d: d["defaults"].update(catch_up=3600),  # needs a unit, as the loader says
+    lambda d: d["defaults"].update(catch_up="an hour"),
+    lambda d: d["channels"]["x"].update(platform="twitter"),
+    lambda d: d["channels"]["x"].update(sandbx=True),
+    lambda d: d["channels"]["x"]["credentials"].update(access_token="AAAA-the-secret-itself"),
+    lambda d: d["channels"].update({"bad name": {"platform": "x"}}),
+    lambda d: d["channels"].update({"fb2": {"sandbox": True}}),  # no platform
+])
+def test_channels_schema_rejects_what_the_loader_rejects(edit, tmp_path):
+    data = _example_channels()[1]
+    edit(data)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(data, channels_json_schema(), cls=jsonschema.Draft202012Validator)
+    # The editor and `validate` agree: the loader refuses the same file.
+    (tmp_path / "channels.yaml").write_text(yaml.safe_dump(data))
+    with pytest.raises(ConfigError):
+        load_workspace(tmp_path)
 
 
 # --- speed ----------------------------------------------------------------------------------
