@@ -735,6 +735,7 @@ class _Context:
     workspace: Workspace
     template_files: dict[Path, bool]
     template_answers: dict[tuple[str, tuple[str, ...]], Any]
+    _template_names: list[str] | None = None
 
     def exists(self, path: Path) -> bool:
         found = self.template_files.get(path)
@@ -749,6 +750,18 @@ class _Context:
         if key not in self.template_answers:
             self.template_answers[key] = _missing_templates(name, channels, self)
         return self.template_answers[key]
+
+    def template_names(self) -> list[str]:
+        """Every template name the workspace has (NAME.j2 files and NAME/ folders)."""
+        if self._template_names is None:
+            root = self.workspace.templates_dir
+            found = set()
+            if root.is_dir():
+                for entry in root.iterdir():
+                    if entry.is_dir() or entry.suffix == ".j2":
+                        found.add(entry.stem if entry.is_file() else entry.name)
+            self._template_names = sorted(found)
+        return self._template_names
 
 
 def load_campaigns(workspace: Workspace, files: list[Path] | None = None
@@ -939,9 +952,13 @@ def _load_post(raw: Any, item_mark: Mark, marks: dict[str, Mark],
         missing = ctx.missing_templates(spec.template, known)
         if missing:
             lacking, looked = missing
+            create = t("create one of: {paths}", paths=", ".join(looked))
+            names = ctx.template_names()
+            if spec.template not in names:  # nothing by that name: likely a typo
+                create = _did_you_mean(spec.template, names, create)
             add(t("no template file for {channels}", channels=", ".join(lacking)) if lacking
                 else t("template {name!r} not found", name=spec.template), "template",
-                t("create one of: {paths}", paths=", ".join(looked)), "template")
+                create, "template")
 
     targets = {accounts[c].platform for c in known}
     all_platforms = platforms()

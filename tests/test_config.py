@@ -321,6 +321,17 @@ def test_template_without_known_channels_needs_the_shared_file(ws):
     assert problems[1].hint == "create one of: templates/t.j2"
 
 
+def test_a_misspelt_template_name_suggests_the_one_that_exists(ws):
+    write(ws.root, "c.yaml", """\
+        campaign: c
+        channels: [youtube]
+        posts:
+          - {id: p, at: 2026-12-01 09:00, template: explainr}
+        """)
+    _, [problem] = load_campaigns(ws)
+    assert problem.hint == "did you mean explainer?"  # a folder of per-channel files
+
+
 def test_no_campaign_files(ws):
     assert load_campaigns(ws) == ([], [])
 
