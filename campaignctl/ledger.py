@@ -296,12 +296,28 @@ def _migration_4(conn: Connection) -> None:
     metric_snapshots.create(conn, checkfirst=True)
 
 
+# A platform's "not before" for an account (a 429's reset time), kept across runs: the next
+# cron run or scheduler pass must not knock again before it, nor wait for it in a pass.
+channel_holds = Table(
+    "channel_holds", metadata,
+    Column("channel", String(200), primary_key=True),
+    Column("not_before", UTCDateTime, nullable=False),
+    Column("reason", Text),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+
+def _migration_5(conn: Connection) -> None:
+    channel_holds.create(conn, checkfirst=True)
+
+
 # Ordered, append-only: (version, name, step). Never edit a released step; add a new one.
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "occurrences, attempts, retractions, retraction markers", _migration_1),
     (2, "scheduler heartbeats", _migration_2),
     (3, "governance: pauses, approvals, audit log", _migration_3),
     (4, "metric snapshots", _migration_4),
+    (5, "rate-limit holds per channel", _migration_5),
 ]
 
 
@@ -959,6 +975,28 @@ class Ledger:
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(
                 select(scheduler_nodes).order_by(scheduler_nodes.c.node))]
+
+    # --- rate-limit holds ------------------------------------------------------------------
+    def hold_channel(self, channel: str, not_before: datetime, reason: str | None = None,
+                     now: datetime | None = None) -> None:
+        """Remember that ``channel``'s platform refuses calls before ``not_before`` (a later
+        hold wins; an earlier one never shortens it)."""
+        now = now or _now()
+        stmt = self._insert(channel_holds).values(channel=channel, not_before=not_before,
+                                                  reason=reason, updated_at=now)
+        later = channel_holds.c.not_before < stmt.excluded.not_before
+        with self.engine.begin() as conn:
+            conn.execute(stmt.on_conflict_do_update(
+                index_elements=["channel"], where=later,
+                set_={"not_before": stmt.excluded.not_before, "reason": stmt.excluded.reason,
+                      "updated_at": stmt.excluded.updated_at}))
+
+    def channel_holds(self, now: datetime | None = None) -> dict[str, tuple[datetime, str | None]]:
+        """channel -> (not before, reason) for every hold still in the future."""
+        now = now or _now()
+        with self.engine.connect() as conn:
+            return {r.channel: (r.not_before, r.reason) for r in conn.execute(
+                select(channel_holds).where(channel_holds.c.not_before > now))}
 
     # --- metric snapshots (issue 6) -----------------------------------------------------------
     def add_snapshots(self, snapshots: Sequence[dict[str, Any]]) -> int:

@@ -875,6 +875,8 @@ MESSAGES.update({
     "{channel}: left out: {reason}": "{channel}: tidak diikutkan: {reason}",
     "unknown format {fmt!r}": "format {fmt!r} tidak dikenal",
     "unknown schema {kind!r}": "skema {kind!r} tidak dikenal",
+    "{channel} is rate limited until {at}; it goes out on a later run":
+        "{channel} terkena batas laju sampai {at}; unggahan ini dikirim pada proses berikutnya",
     "use `campaignctl schema campaign` or `campaignctl schema channels`":
         "gunakan `campaignctl schema campaign` atau `campaignctl schema channels`",
     "use --format table, csv or json": "gunakan --format table, csv atau json",

@@ -177,21 +177,31 @@ class _Throttle:
         self.slots: deque[datetime] = deque()
         self.not_before: datetime | None = None
 
-    def acquire(self) -> None:
-        """Reserve the next free slot and wait for it (never a busy loop on a fake clock)."""
+    def acquire(self, latest: datetime) -> datetime | None:
+        """Reserve the next free slot and wait for it (never a busy loop on a fake clock).
+
+        A slot later than ``latest`` (the run's deadline) is not taken and not waited for:
+        its instant is returned instead, so a run never sleeps through a platform's daily
+        limit while holding a claim. None means the slot is ours and its time has come.
+        """
         with self.lock:
             now = self.clock()
             while self.slots and self.slots[0] <= now - self.window:
                 self.slots.popleft()
             start = now
             if len(self.slots) >= self.per_window:
-                start = self.slots.popleft() + self.window
+                start = self.slots[0] + self.window
             if self.not_before and self.not_before > start:
                 start = self.not_before
+            if start > latest:
+                return start
+            if len(self.slots) >= self.per_window:
+                self.slots.popleft()
             self.slots.append(start)
         wait = (start - now).total_seconds()
         if wait > 0:
             self.sleep(wait)
+        return None
 
     def hold_until(self, instant: datetime) -> None:
         with self.lock:
@@ -237,6 +247,7 @@ class Publisher:
         self._channels: dict[str, Channel] = {}
         self._throttles: dict[str, _Throttle] = {}
         self._dead: dict[str, str] = {}  # channel -> auth failure seen in this run
+        self._holds: dict[str, tuple[datetime, str | None]] = {}  # from earlier runs' 429s
         self._deadline_at = self.clock() + deadline
 
     # --- plumbing -------------------------------------------------------------------------
@@ -253,8 +264,10 @@ class Publisher:
                 # Without declared limits (rate_limits=False, e.g. the sandbox benchmark) the
                 # throttle still holds lanes back until a platform's retry_at.
                 per_window = lim.requests_per_window if self.rate_limits else 1 << 30
-                self._throttles[name] = _Throttle(per_window, lim.window_seconds,
-                                                  self.clock, self.sleep)
+                throttle = _Throttle(per_window, lim.window_seconds, self.clock, self.sleep)
+                if name in self._holds:  # an earlier run's 429: do not knock before its reset
+                    throttle.hold_until(self._holds[name][0])
+                self._throttles[name] = throttle
             return self._throttles[name]
 
     def _lanes(self, name: str) -> int:
@@ -343,6 +356,7 @@ class Publisher:
 
         if dry_run:
             return self._dry_run(to_send, to_skip)
+        self._holds = self.ledger.channel_holds(self.clock())
         # Emergency posts (a flood warning) jump each channel's queue; issue 5 may add more.
         to_send.sort(key=lambda e: e.priority != "emergency")
 
@@ -443,7 +457,16 @@ class Publisher:
                 self.ledger.record_failed(claim, "AuthError", dead, retryable=True,
                                           now=self.clock())
                 return self._result(entry, O_FAILED, dead)
-            throttle.acquire()
+            blocked_until = throttle.acquire(self._deadline_at)
+            if blocked_until is not None:
+                # Nothing was sent: the row stays retryable and a later run (inside the
+                # catch-up window) sends it once the platform lets us.
+                reason = t("{channel} is rate limited until {at}; it goes out on a later run",
+                           channel=entry.channel,
+                           at=f"{blocked_until.astimezone(timezone.utc):%Y-%m-%d %H:%M} UTC")
+                self.ledger.record_failed(claim, "RateLimited", reason, retryable=True,
+                                          now=self.clock())
+                return self._result(entry, O_FAILED, reason)
             if self.hooks:
                 self.hooks.before_send(entry)
             try:
@@ -467,6 +490,7 @@ class Publisher:
             except (TransientError, RateLimited) as exc:
                 if isinstance(exc, RateLimited) and exc.retry_at:
                     throttle.hold_until(exc.retry_at)
+                    self._remember_hold(entry.channel, exc)
                 delay = self._backoff(attempt, exc)
                 if attempt < self.max_attempts and self._can_wait(delay):
                     claim = self.ledger.retry(claim, type(exc).__name__, exc.message, payload,
@@ -524,6 +548,16 @@ class Publisher:
                 except LedgerError:
                     pass  # the send matters more; a stale claim is reconciled, never resent
         return progress
+
+    def _remember_hold(self, channel: str, exc: RateLimited) -> None:
+        """Keep a platform's reset time in the ledger for later runs and other nodes."""
+        assert exc.retry_at is not None
+        if exc.retry_at <= self._deadline_at:
+            return  # this run waits it out itself
+        try:
+            self.ledger.hold_channel(channel, exc.retry_at, exc.message, now=self.clock())
+        except LedgerError:
+            pass  # advisory: without it the next run merely meets the same 429
 
     def _can_wait(self, delay: float) -> bool:
         return self.clock() + timedelta(seconds=delay) <= self._deadline_at

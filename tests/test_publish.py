@@ -360,6 +360,66 @@ def test_declared_rate_limit_spaces_requests(sqlite_led, sb):
     assert [round(s) for s in sleeper.calls] == [10, 10]
 
 
+class Serial(FakeChannel):
+    """One request at a time, so which entry meets the platform's limit is known."""
+
+    limits = Limits(text_max=1000, requests_per_window=10_000, window_seconds=60,
+                    max_concurrency=1)
+
+
+def test_a_platform_limit_past_the_deadline_is_not_slept_through_and_later_runs_keep_off(
+        led, sb):
+    """A daily limit (429 resetting in 24 h) must neither hold a run and its claims for a
+    day nor be knocked on again by the next cron run; after the reset the rest go out once."""
+    t0 = now()
+    due = [entry(i, t0 - timedelta(minutes=1)) for i in range(4)]
+    sb.configure("fake", rate_limit={"requests": 1, "window_seconds": 86400})
+    make = channels(sb, **{"fake-a": Serial})
+
+    def writes() -> int:
+        return len([r for r in sb.emulators["fake"].requests if r["method"] == "POST"])
+
+    sleeper = Sleeper()
+    first = publisher(led, sb, sleep=sleeper, channel_for=make).publish(due, t0)
+    assert [r.outcome for r in first.results] == ["published", "failed", "failed", "failed"]
+    assert all(s < 300 for s in sleeper.calls), sleeper.calls  # never waits for the reset
+    assert writes() == 2  # the one sent and the one refused; the others were not tried
+    assert "rate limited until" in first.results[3].reason
+    assert all(led.get(e.key).retryable for e in due[1:])
+    hold, _reason = led.channel_holds(t0)["fake-a"]
+    assert hold > t0 + timedelta(hours=23)
+
+    # The next cron run, a minute later, does not knock at all.
+    second = publisher(led, sb, channel_for=make).publish(due, t0 + timedelta(minutes=1))
+    assert [r.outcome for r in second.results] == ["already-done", "failed", "failed", "failed"]
+    assert writes() == 2
+
+    # After the reset, a run inside the catch-up window sends each of the rest once.
+    sb.configure("fake", rate_limit=None)
+    later = hold + timedelta(seconds=1)
+    third = publisher(led, sb, channel_for=make, clock=lambda: later,
+                      catch_up=timedelta(days=2)).publish(due, later)
+    assert third.counts == {"already-done": 1, "published": 3}
+    assert writes() == 5
+    assert sorted(posted(sb)) == sorted(e.rendered.text for e in due)
+    assert led.channel_holds(later) == {}
+
+
+def test_a_declared_window_longer_than_the_deadline_defers_the_rest(sqlite_led, sb):
+    class Hourly(FakeChannel):
+        limits = Limits(text_max=1000, requests_per_window=2, window_seconds=3600,
+                        max_concurrency=1)
+
+    t0 = now()
+    due = [entry(i, t0) for i in range(4)]
+    sleeper = Sleeper()
+    summary = publisher(sqlite_led, sb, sleep=sleeper,
+                        channel_for=channels(sb, **{"fake-a": Hourly})).publish(due, t0)
+    assert summary.counts == {"published": 2, "failed": 2}
+    assert sleeper.calls == []  # the 3rd slot is an hour away: deferred, not waited for
+    assert len(posted(sb)) == 2
+
+
 # --- retract ----------------------------------------------------------------------------------
 
 def test_retract_deletes_everywhere_reports_manual_and_stops_future(led, sb):
