@@ -462,6 +462,9 @@ def status(
     as_json: JsonOpt = False,
 ) -> None:
     """What happened to each occurrence (state, reason, URL), pauses and approvals."""
+    from zoneinfo import ZoneInfo
+
+    from .i18n import t
     from .jobs import governance_status_job, open_ledger
     from .output import governance_lines, status_table
 
@@ -474,14 +477,21 @@ def status(
         rows = ledger.status(campaign, failed_only=failed)
         schedulers = heartbeat_lines(ledger, now)
         beats = ledger.heartbeats()
+        holds = ledger.channel_holds(now)
     finally:
         ledger.close()
     governance = governance_status_job(workspace, campaigns, now=now)
     if as_json:
         print_json({"occurrences": [r.to_json() for r in rows], "governance": governance,
-                    "schedulers": beats})
+                    "schedulers": beats,
+                    "rate_limited": {ch: {"until": until.isoformat(), "reason": reason}
+                                     for ch, (until, reason) in sorted(holds.items())}})
         return
-    for line in [*schedulers, *governance_lines(governance)]:
+    held = [t("{channel} is rate limited by the platform until {at}: {reason}", channel=ch,
+              at=f"{until.astimezone(ZoneInfo(workspace.timezone)):%Y-%m-%d %H:%M %Z}",
+              reason=reason or "-")
+            for ch, (until, reason) in sorted(holds.items())]
+    for line in [*schedulers, *held, *governance_lines(governance)]:
         typer.echo(line)
     typer.echo(status_table(rows, workspace.timezone, filtered=bool(campaign or failed)))
     for p in problems:  # status still works with a broken file, but says so

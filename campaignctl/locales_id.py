@@ -875,6 +875,8 @@ MESSAGES.update({
     "{channel}: left out: {reason}": "{channel}: tidak diikutkan: {reason}",
     "unknown format {fmt!r}": "format {fmt!r} tidak dikenal",
     "unknown schema {kind!r}": "skema {kind!r} tidak dikenal",
+    "{channel} is rate limited by the platform until {at}: {reason}":
+        "{channel} dibatasi lajunya oleh platform sampai {at}: {reason}",
     "{channel} is rate limited until {at}; it goes out on a later run":
         "{channel} terkena batas laju sampai {at}; unggahan ini dikirim pada proses berikutnya",
     "use `campaignctl schema campaign` or `campaignctl schema channels`":

@@ -157,3 +157,22 @@ def test_audit_exports_every_action_as_json_csv_and_table(ws, sandbox, monkeypat
     assert "pause" in table and "Budi" in table and "→ published" in table
     assert json.loads(ok(ws, "audit", "--since", "2099-01-01", "--format", "json")) == []
     assert "The audit trail is empty." in ok(ws, "audit", "--since", "2099-01-01")
+
+
+def test_status_names_a_channel_the_platform_rate_limited(ws):
+    from datetime import datetime
+
+    from campaignctl.config import load_workspace
+    from campaignctl.jobs import open_ledger
+
+    ledger = open_ledger(load_workspace(ws))
+    try:
+        until = datetime.fromisoformat("2026-12-02T09:00:00+08:00")
+        ledger.hold_channel("x", until, "daily post cap reached")
+    finally:
+        ledger.close()
+    doc = json.loads(ok(ws, "status", "--json"))
+    assert doc["rate_limited"] == {"x": {"until": "2026-12-02T01:00:00+00:00",
+                                         "reason": "daily post cap reached"}}
+    assert ("x is rate limited by the platform until 2026-12-02 09:00 WITA: daily post cap "
+            "reached") in ok(ws, "status")
