@@ -2,18 +2,21 @@
 
 A poster saved as ``poster.mp4`` is still a picture; platforms care about the bytes, so
 the rules do too. Results are cached by (path, mtime, size): validate looks at the same
-files once per (occurrence, channel) and must not re-read them.
+files once per (occurrence, channel) and must not re-read them. A video's length comes from
+its container (mutagen reads MP4/MOV headers; nothing is decoded).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import math
 import mimetypes
 import stat
 from pathlib import Path
 
 import filetype
 
+from .i18n import language, t
 from .models import Media
 
 KINDS = ("image", "gif", "video")
@@ -23,6 +26,7 @@ KINDS = ("image", "gif", "video")
 _NAMES = mimetypes.MimeTypes()
 
 _cache: dict[tuple[str, int, int], tuple[str, str] | None] = {}
+_durations: dict[tuple[str, int, int], float | None] = {}
 
 
 def _key(path: Path) -> tuple[str, int, int] | None:
@@ -134,6 +138,61 @@ def with_type(media: Media, root: Path | None = None) -> Media:
     return dataclasses.replace(media, kind=kind, mime=mime)
 
 
+def duration(path: Path) -> float | None:
+    """A video's length in seconds from its container; None when unknown (missing file, a
+    format mutagen cannot read such as WebM, or no length recorded)."""
+    path = Path(path)
+    key = _key(path)
+    if key is None:
+        return None
+    if key in _durations:
+        return _durations[key]
+    length: float | None = None
+    try:
+        # Imported here: the offline commands start fast, and most posts carry no video.
+        import mutagen
+
+        found = mutagen.File(str(path))
+        if found is not None and found.info is not None:
+            length = float(found.info.length)
+    except Exception:  # a damaged header means "unknown", never a crash
+        length = None
+    # A zero length is what a fragmented MP4 (or an empty moov) records: unknown, not 0 s.
+    if length is not None and not length > 0:
+        length = None
+    _durations[key] = length
+    return length
+
+
+def human_duration(seconds: float, *, beside: float | None = None) -> str:
+    """A length for people in the current language: "2 min 20 s", "0.3 s", "4 h".
+
+    Shown next to a limit (``beside``), it rounds away from that limit to the tenth of a
+    second, so 140.04 s beside 140 s reads "2 min 20.1 s", never the limit itself.
+    """
+    tenths = round(seconds * 10, 6)  # drop float noise (0.3 * 10) before rounding
+    if beside is not None and seconds > beside:
+        tenths = math.ceil(tenths)
+    elif beside is not None and seconds < beside:
+        tenths = math.floor(tenths)
+    else:
+        tenths = round(tenths)
+    hours, rest = divmod(tenths, 36000)
+    minutes, rest = divmod(rest, 600)
+    secs = f"{rest // 10}" if rest % 10 == 0 else f"{rest / 10:.1f}"
+    if language() == "id":
+        secs = secs.replace(".", ",")
+    parts = []
+    if hours:
+        parts.append(t("{n} h", n=hours))
+    if minutes:
+        parts.append(t("{n} min", n=minutes))
+    if rest or not parts:
+        parts.append(t("{n} s", n=secs))
+    return " ".join(parts)
+
+
 def clear_cache() -> None:
     """Forget every sniffed file (tests; long-running services after edits are already safe)."""
     _cache.clear()
+    _durations.clear()

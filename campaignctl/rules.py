@@ -2,9 +2,9 @@
 
 The generic checks read the limits each channel declares as data
 (``campaignctl.channels.limits_for``): text length by the platform's own counting, media
-counts, alt text. The few rules that are not plain numbers (YouTube's title and tags,
-TikTok's privacy levels, Facebook's "text or media") live in one small function per
-platform below. Nothing here touches the network or imports a platform SDK.
+counts, alt text, video length. The few rules that are not plain numbers (YouTube's title
+and tags, TikTok's privacy levels, Facebook's "text or media") live in one small function
+per platform below. Nothing here touches the network or imports a platform SDK.
 
 Every problem names the YAML file:line it comes from, says what is wrong with numbers,
 and what to do.
@@ -177,6 +177,7 @@ def check(post: RenderedPost, mark: Mark | None, *, root: Path | None = None,
     typed = [_typed(m, root) for m in post.media]
     problems += _check_media_files(post, typed, mark, root, limits)
     problems += _check_media_counts(post, typed, mark, limits, name)
+    problems += _check_media_durations(post, typed, mark, root, limits, name)
     specific = _PLATFORM_CHECKS.get(post.platform)
     if specific is not None:
         def where(option: str) -> Mark | None:
@@ -328,6 +329,47 @@ def _check_media_counts(post: RenderedPost, typed: list[Media], mark: Mark | Non
             mark, t("{platform} posts need exactly one video; this one has none",
                     platform=name),
             t("add the video under media:"), code="media-required"))
+    return problems
+
+
+def _check_media_durations(post: RenderedPost, typed: list[Media], mark: Mark | None,
+                           root: Path | None, limits: Limits, name: str) -> list[Problem]:
+    low, high = limits.min_video_seconds, limits.max_video_seconds
+    soft = limits.max_video_seconds_unverified
+    if low is None and high is None and soft is None:
+        return []
+    problems = []
+    for item in typed:
+        if item.kind != "video":
+            continue
+        path = item.path if root is None or item.path.is_absolute() else root / item.path
+        seconds = media_mod.duration(path)
+        if seconds is None:  # a length we cannot read is the platform's to judge
+            continue
+        where, shown = item.mark or mark, _shown(item.path, root)
+        if high is not None and seconds > high:
+            problems.append(_problem(
+                where, t("video {path} is {length} long; {platform} accepts at most {limit}",
+                         path=shown, length=media_mod.human_duration(seconds, beside=high),
+                         platform=name, limit=media_mod.human_duration(high)),
+                t("trim it or split it into shorter videos") if post.platform == "youtube"
+                else t("trim it, or post it to YouTube and link to it"),
+                code="media-duration"))
+        elif soft is not None and seconds > soft:
+            problems.append(_problem(
+                where, t("video {path} is {length} long; {platform} accepts videos over "
+                         "{limit} only from a verified channel", path=shown,
+                         length=media_mod.human_duration(seconds, beside=soft), platform=name,
+                         limit=media_mod.human_duration(soft)),
+                t("verify the {platform} channel (it takes a phone number) or trim the video",
+                  platform=name),
+                severity="warning", code="media-duration"))
+        elif low is not None and seconds < low:
+            problems.append(_problem(
+                where, t("video {path} is {length} long; {platform} needs at least {limit}",
+                         path=shown, length=media_mod.human_duration(seconds, beside=low),
+                         platform=name, limit=media_mod.human_duration(low)),
+                t("use a longer clip, or attach a picture instead"), code="media-duration"))
     return problems
 
 

@@ -164,6 +164,36 @@ def test_large_video_goes_in_chunks_with_progress(channel, emu, tmp_path):
     assert [r["status"] for r in puts] == [206, 201]
 
 
+DATA = Path(__file__).parent / "data" / "media"
+
+
+def real_video(tmp_path: Path, name: str) -> Media:
+    """A real MP4 from tests/data/media (made once with ffmpeg) whose length mutagen reads."""
+    path = tmp_path / name
+    path.write_bytes((DATA / name).read_bytes())
+    return Media(path, alt="Penjelasan", kind="video", mime="video/mp4")
+
+
+def test_video_longer_than_the_creator_may_post_is_refused_before_upload(channel, sb, emu,
+                                                                          tmp_path):
+    sb.configure("tiktok", max_video_post_duration_sec=60)
+    with pytest.raises(Rejected) as info:
+        channel.publish(post([real_video(tmp_path, "two-and-a-half-minutes.mp4")]))
+    assert info.value.message == ("two-and-a-half-minutes.mp4 is 2 min 30 s long; this TikTok "
+                                  "account may post videos of at most 1 min")
+    assert info.value.hint == "trim it, or post it to YouTube and link to it"
+    assert not info.value.retryable
+    assert paths(emu) == ["POST /v2/post/publish/creator_info/query/"]  # no init, no upload
+    assert emu.posts() == []
+
+
+def test_video_within_the_creators_limit_is_published(channel, sb, emu, tmp_path):
+    sb.configure("tiktok", max_video_post_duration_sec=2)
+    result = channel.publish(post([real_video(tmp_path, "one-second.mp4")]))
+    assert result.extra["publish_id"]
+    assert "PUT /upload/" in paths(emu)
+
+
 @pytest.mark.parametrize("size,preferred,plan", [
     (1000, 10 * MB, (1000, 1)),
     (5 * MB - 1, 10 * MB, (5 * MB - 1, 1)),

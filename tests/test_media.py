@@ -137,3 +137,73 @@ def test_with_type_missing_file_is_unchanged(tmp_path):
 ])
 def test_mime_from_name(name, expected):
     assert media.mime_from_name(Path(name)) == expected
+
+
+# --- video length (real MP4s made once with ffmpeg; see generate.py) -------------------------
+
+@pytest.mark.parametrize("name, seconds", [
+    ("one-second.mp4", 1.0),
+    ("blink.mp4", 0.3),
+    ("two-and-a-half-minutes.mp4", 150.0),
+])
+def test_duration_of_real_videos(name, seconds):
+    assert media.duration(DATA / name) == pytest.approx(seconds, abs=0.01)
+
+
+@pytest.mark.parametrize("name", [
+    "one-second.webm",  # a real video in a container mutagen cannot read
+    "clip.mp4",  # a valid MP4 whose header records no length
+    "poster.png",
+    "gone.mp4",
+])
+def test_duration_unknown_is_none(name):
+    assert media.duration(DATA / name) is None
+
+
+def test_new_video_fixtures_are_tiny():
+    for name in ("one-second.mp4", "blink.mp4", "two-and-a-half-minutes.mp4",
+                 "one-second.webm"):
+        assert (DATA / name).stat().st_size < 60_000
+
+
+def test_duration_is_cached_until_the_file_changes(tmp_path, monkeypatch):
+    import mutagen
+
+    path = tmp_path / "video.mp4"
+    shutil.copy(DATA / "one-second.mp4", path)
+    calls = []
+    real = mutagen.File
+    monkeypatch.setattr(mutagen, "File", lambda p: calls.append(p) or real(p))
+    for _ in range(5):
+        assert media.duration(path) == pytest.approx(1.0)
+    assert len(calls) == 1
+    shutil.copy(DATA / "two-and-a-half-minutes.mp4", path)  # different size and mtime
+    assert media.duration(path) == pytest.approx(150.0)
+    assert len(calls) == 2
+
+
+@pytest.mark.parametrize("seconds, beside, shown", [
+    (0.3, None, "0.3 s"),
+    (1, None, "1 s"),
+    (140, None, "2 min 20 s"),
+    (185, None, "3 min 5 s"),
+    (600, None, "10 min"),
+    (15 * 60, None, "15 min"),
+    (4 * 3600, None, "4 h"),
+    (5400, None, "1 h 30 min"),
+    (3661.5, None, "1 h 1 min 1.5 s"),
+    (140.04, 140, "2 min 20.1 s"),  # never reads as the limit it exceeds
+    (0.49, 0.5, "0.4 s"),
+])
+def test_human_duration(seconds, beside, shown):
+    assert media.human_duration(seconds, beside=beside) == shown
+
+
+def test_human_duration_uses_a_decimal_comma_in_indonesian():
+    from campaignctl.i18n import set_language
+
+    set_language("id")
+    try:
+        assert media.human_duration(1.5).startswith("1,5 ")
+    finally:
+        set_language(None)

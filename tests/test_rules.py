@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import struct
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -453,3 +454,119 @@ def test_x_length_survives_a_lone_surrogate():
 def test_shortcut_is_installed():
     rules._parse_tweet()
     assert rules._original_extract is not None
+
+
+# --- video length --------------------------------------------------------------------------
+# Real MP4s made once with ffmpeg (tests/data/media); the long ones are a one-second file whose
+# movie header (mvhd) records a longer length, which is what platforms and mutagen both read.
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def lasting(seconds: float, name: str = "long.mp4") -> str:
+    """Write media/<name>: a real MP4 whose header says it lasts ``seconds``."""
+    data = bytearray((DATA / "one-second.mp4").read_bytes())
+    at = data.index(b"mvhd")
+    assert data[at + 4] == 0  # version 0: 32-bit timescale and duration
+    struct.pack_into(">II", data, at + 16, 1000, round(seconds * 1000))
+    Path("media", name).write_bytes(bytes(data))
+    return name
+
+
+@pytest.fixture
+def videos(ws):
+    for name in ("one-second.mp4", "blink.mp4", "two-and-a-half-minutes.mp4",
+                 "one-second.webm"):
+        shutil.copy(DATA / name, ws / "media" / name)
+
+
+def durations(post: RenderedPost) -> list[tuple[str, str]]:
+    return [(p.severity, p.code) for p in rules.check(post, MARK) if p.code == "media-duration"]
+
+
+def test_x_video_too_long(videos):
+    item_mark = Mark("campaigns/booster.yaml", 23)
+    (problem,) = errors(rp("x", "Halo", [m("two-and-a-half-minutes.mp4", mark=item_mark)]))
+    assert (problem.file, problem.line, problem.code) == ("campaigns/booster.yaml", 23,
+                                                          "media-duration")
+    assert problem.message == ("video media/two-and-a-half-minutes.mp4 is 2 min 30 s long; "
+                               "X accepts at most 2 min 20 s")
+    assert problem.hint == "trim it, or post it to YouTube and link to it"
+
+
+def test_x_video_too_short(videos):
+    (problem,) = errors(rp("x", "Halo", [m("blink.mp4")]))
+    assert (problem.file, problem.line) == ("campaigns/booster.yaml", 12)  # the post's mark
+    assert problem.message == "video media/blink.mp4 is 0.3 s long; X needs at least 0.5 s"
+    assert problem.code == "media-duration"
+
+
+@pytest.mark.parametrize("platform", ["x", "facebook", "youtube", "tiktok"])
+def test_one_second_video_passes_everywhere(videos, platform):
+    assert durations(rp(platform, "Halo", [m("one-second.mp4")])) == []
+
+
+def test_just_over_the_limit_never_reads_as_the_limit(videos):
+    (problem,) = errors(rp("x", "Halo", [m(lasting(140.04))]))
+    assert problem.message == ("video media/long.mp4 is 2 min 20.1 s long; "
+                               "X accepts at most 2 min 20 s")
+    assert durations(rp("x", "Halo", [m(lasting(140, "exact.mp4"))])) == []
+
+
+def test_youtube_over_15_minutes_warns_about_verification(videos):
+    found = rules.check(rp("youtube", "Halo", [m(lasting(20 * 60))]), MARK)
+    (problem,) = [p for p in found if p.code == "media-duration"]
+    assert problem.severity == "warning"
+    assert problem.message == ("video media/long.mp4 is 20 min long; YouTube accepts videos "
+                               "over 15 min only from a verified channel")
+    assert "verify the YouTube channel" in problem.hint
+    assert not [p for p in found if p.is_error]
+
+
+def test_youtube_over_12_hours_is_an_error(videos):
+    (problem,) = errors(rp("youtube", "Halo", [m(lasting(12 * 3600 + 60))]))
+    assert problem.message == ("video media/long.mp4 is 12 h 1 min long; YouTube accepts at "
+                               "most 12 h")
+    assert problem.hint == "trim it or split it into shorter videos"
+
+
+@pytest.mark.parametrize("platform, seconds, expected", [
+    ("tiktok", 600, []),
+    ("tiktok", 11 * 60, [("error", "media-duration")]),
+    ("facebook", 4 * 3600, []),
+    ("facebook", 4 * 3600 + 1, [("error", "media-duration")]),
+    ("youtube", 15 * 60, []),
+    ("x", 0.5, []),
+])
+def test_duration_limits_per_platform(videos, platform, seconds, expected):
+    assert durations(rp(platform, "Halo", [m(lasting(seconds))])) == expected
+
+
+def test_tiktok_over_ten_minutes_message(videos):
+    (problem,) = errors(rp("tiktok", "Halo", [m(lasting(11 * 60))]))
+    assert problem.message == "video media/long.mp4 is 11 min long; TikTok accepts at most 10 min"
+
+
+@pytest.mark.parametrize("name", ["one-second.webm", VID])
+def test_unknown_length_is_not_checked(videos, name):
+    # WebM is a format mutagen cannot read; clip.mp4's header records no length.
+    for platform in ("x", "youtube", "tiktok"):
+        assert durations(rp(platform, "Halo", [m(name)])) == []
+
+
+def test_each_long_video_is_its_own_problem(videos):
+    found = durations(rp("facebook", "Halo", [m(lasting(5 * 3600)), m(lasting(6 * 3600, "b.mp4"))]))
+    assert found == [("error", "media-duration")] * 2
+
+
+def test_duration_resolves_paths_against_root(videos, ws, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path.parent)  # not the workspace: only root can find the file
+    found = rules.check(rp("x", "Halo", [m("two-and-a-half-minutes.mp4")]), MARK, root=ws)
+    assert [p.code for p in found] == ["media-duration"]
+
+
+def test_example_workspace_video_fits_every_channel():
+    item = Media(Path("media/penjelasan.mp4"), alt="Video penjelasan")
+    for platform in ("x", "facebook", "youtube", "tiktok"):
+        found = rules.check(rp(platform, "Halo", [item]), MARK, root=REPO)
+        assert [p for p in found if p.code == "media-duration"] == [], platform

@@ -29,6 +29,11 @@ class Limits:
     mix_images_and_video: bool = False
     requires_video: bool = False
     alt_text_max: int | None = None
+    # Video length in seconds (None: no bound). Above ``max_video_seconds_unverified`` a
+    # video needs a verified account (YouTube's 15 minutes): a warning, not an error.
+    min_video_seconds: float | None = None
+    max_video_seconds: float | None = None
+    max_video_seconds_unverified: float | None = None
     # Throttling: calls allowed per window for the publish path, and how many at once.
     requests_per_window: int = 100
     window_seconds: int = 900

@@ -87,6 +87,7 @@ class FacebookChannel(Channel):
     default_base_url = "https://graph.facebook.com"
     limits: ClassVar[Limits] = Limits(
         text_max=63206, text_counter="chars", max_images=10, max_videos=1,
+        max_video_seconds=4 * 3600,  # resumable upload
         requests_per_window=200, window_seconds=3600, max_concurrency=4, metrics_batch=50,
         option_fields=("link", "published"),
     )

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import quote
 
+from .. import media as media_mod
 from ..errors import (AuthError, ChannelError, NotSupported, RateLimited, Rejected,
                       TransientError, UnknownOutcome)
 from ..i18n import t
@@ -113,6 +114,8 @@ class TikTokChannel(Channel):
     default_base_url = "https://open.tiktokapis.com"
     limits: ClassVar[Limits] = Limits(
         text_max=2200, text_counter="utf16", max_images=35, max_videos=1,
+        # TikTok's usual cap; the real one is per creator (creator_info, checked at publish).
+        max_video_seconds=600,
         requests_per_window=6, window_seconds=60, max_concurrency=2, metrics_batch=20,
         can_delete=False,
         option_fields=("privacy_level", "title", "disable_comment", "disable_duet",
@@ -475,6 +478,7 @@ class TikTokChannel(Channel):
                            t("use a smaller export of the video"), channel=self.name)
         chunk, count = chunk_plan(size, self.chunk_size)
         creator = self._creator_info()
+        self._check_duration(video, creator)
         privacy = self._privacy(post.options, creator)
         info = self._post_info(post.options, creator, privacy,
                                ("disable_duet", "disable_comment", "disable_stitch",
@@ -496,6 +500,20 @@ class TikTokChannel(Channel):
         status = self._await(publish_id)
         self._pending.pop(post.key, None)
         return self._published(publish_id, status, creator, privacy, "video")
+
+    def _check_duration(self, video: Media, creator: dict[str, Any]) -> None:
+        """Refuse, before anything is uploaded, a video longer than this creator may post."""
+        limit = creator.get("max_video_post_duration_sec")
+        seconds = media_mod.duration(Path(video.path))
+        if seconds is None or not isinstance(limit, (int, float)) or limit <= 0:
+            return  # an unknown length or cap is TikTok's to judge
+        if seconds > limit:
+            raise Rejected(t("{file} is {length} long; this TikTok account may post videos of "
+                             "at most {limit}", file=Path(video.path).name,
+                             length=media_mod.human_duration(seconds, beside=limit),
+                             limit=media_mod.human_duration(limit)),
+                           t("trim it, or post it to YouTube and link to it"),
+                           channel=self.name)
 
     def _upload(self, path: Path, mime: str, size: int, chunk: int, count: int,
                 upload_url: str, publish_id: str, progress: Progress | None) -> None:

@@ -81,7 +81,8 @@ class XChannel(Channel):
     default_base_url = "https://api.twitter.com"
     limits: ClassVar[Limits] = Limits(
         text_max=280, text_counter="twitter", thread=True, max_images=4, max_videos=1,
-        alt_text_max=1000, requests_per_window=100, window_seconds=900, max_concurrency=4,
+        alt_text_max=1000, min_video_seconds=0.5, max_video_seconds=140,
+        requests_per_window=100, window_seconds=900, max_concurrency=4,
         metrics_batch=100,
         option_fields=("reply_settings", "quote_tweet_id", "poll", "for_super_followers_only"),
     )

@@ -102,6 +102,7 @@ class YouTubeChannel(Channel):
     default_base_url = "https://youtube.googleapis.com"
     limits: ClassVar[Limits] = Limits(
         text_max=5000, text_counter="bytes", max_videos=1, requires_video=True,
+        max_video_seconds=12 * 3600, max_video_seconds_unverified=15 * 60,
         requests_per_window=100, window_seconds=86400, max_concurrency=2, metrics_batch=50,
         option_fields=("title", "description", "tags", "category", "privacy", "publish_at",
                        "made_for_kids", "thumbnail", "default_language"),

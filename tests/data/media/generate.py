@@ -3,6 +3,15 @@
 Each file is a structurally valid image or video, built byte by byte so no imaging
 library is needed: a PNG (zlib + CRC chunks), a baseline JPEG (one flat 8x8 block with
 the standard Huffman tables), a GIF89a, and an ISO-BMFF MP4 (ftyp + moov/mvhd + mdat).
+
+The video-length fixtures were made once with ffmpeg (CI may not have it), black 64x64
+frames at the lowest quality, a few KB each:
+
+    ffmpeg -f lavfi -i color=c=black:s=64x64:r=1 -t 150 -c:v libx264 -crf 51 \
+        -pix_fmt yuv420p -movflags +faststart two-and-a-half-minutes.mp4
+
+with ``-t 1`` for one-second.mp4, ``r=10`` and ``-t 0.3`` for blink.mp4, and
+``-c:v libvpx-vp9 -b:v 10k`` for one-second.webm (a length mutagen cannot read).
 """
 
 from __future__ import annotations
