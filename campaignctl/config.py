@@ -954,11 +954,14 @@ def _load_post(raw: Any, item_mark: Mark, marks: dict[str, Mark],
             lacking, looked = missing
             create = t("create one of: {paths}", paths=", ".join(looked))
             names = ctx.template_names()
-            if spec.template not in names:  # nothing by that name: likely a typo
-                create = _did_you_mean(spec.template, names, create)
-            add(t("no template file for {channels}", channels=", ".join(lacking)) if lacking
-                else t("template {name!r} not found", name=spec.template), "template",
-                create, "template")
+            if spec.template not in names or not lacking:
+                if spec.template not in names:  # nothing by that name at all: likely a typo
+                    create = _did_you_mean(spec.template, names, create)
+                add(t("template {name!r} not found", name=spec.template), "template", create,
+                    "template")
+            else:
+                add(t("no template file for {channels}", channels=", ".join(lacking)),
+                    "template", create, "template")
 
     targets = {accounts[c].platform for c in known}
     all_platforms = platforms()
