@@ -1209,3 +1209,32 @@ MESSAGES.update({
         "tidak ada kanal bernama {name!r} di channels.yaml",
     "use one of: {names}": "gunakan salah satu dari: {names}",
 })
+
+# Video length checks (validate and TikTok publish).
+MESSAGES.update({
+    # media.human_duration: "2 min 20 s" -> "2 mnt 20 dtk" (the decimal comma is done in code)
+    "{n} h": "{n} jam",
+    "{n} min": "{n} mnt",
+    "{n} s": "{n} dtk",
+    # rules.py (validate)
+    "video {path} is {length} long; {platform} accepts at most {limit}":
+        "video {path} berdurasi {length}; {platform} menerima paling lama {limit}",
+    "video {path} is {length} long; {platform} accepts videos over {limit} only from a "
+    "verified channel":
+        "video {path} berdurasi {length}; {platform} hanya menerima video lebih dari {limit} "
+        "dari kanal yang terverifikasi",
+    "video {path} is {length} long; {platform} needs at least {limit}":
+        "video {path} berdurasi {length}; {platform} memerlukan paling singkat {limit}",
+    "trim it, or post it to YouTube and link to it":
+        "potong videonya, atau unggah ke YouTube lalu tautkan",
+    "trim it or split it into shorter videos":
+        "potong videonya atau bagi menjadi beberapa video yang lebih pendek",
+    "verify the {platform} channel (it takes a phone number) or trim the video":
+        "verifikasi kanal {platform} (perlu nomor telepon) atau potong videonya",
+    "use a longer clip, or attach a picture instead":
+        "gunakan klip yang lebih panjang, atau lampirkan gambar sebagai gantinya",
+    # channels/tiktok.py (publish)
+    "{file} is {length} long; this TikTok account may post videos of at most {limit}":
+        "{file} berdurasi {length}; akun TikTok ini hanya boleh mengunggah video paling lama "
+        "{limit}",
+})
