@@ -12,7 +12,9 @@ import dataclasses
 import math
 import mimetypes
 import stat
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import filetype
 
@@ -27,6 +29,7 @@ _NAMES = mimetypes.MimeTypes()
 
 _cache: dict[tuple[str, int, int], tuple[str, str] | None] = {}
 _durations: dict[tuple[str, int, int], float | None] = {}
+T = TypeVar("T")
 
 
 def _key(path: Path) -> tuple[str, int, int] | None:
@@ -49,14 +52,23 @@ def _kind_of(mime: str) -> str | None:
     return None
 
 
-def sniff(path: Path) -> tuple[str, str] | None:
-    """(kind, mime) read from the file's content; None if missing or not a picture or video."""
-    path = Path(path)
+def _cached(cache: dict[tuple[str, int, int], T], path: Path,
+            read: Callable[[Path], T]) -> T | None:
+    """``read(path)`` once per (path, mtime, size); None for a missing file or a folder."""
     key = _key(path)
     if key is None:
         return None
-    if key in _cache:
-        return _cache[key]
+    if key not in cache:
+        cache[key] = read(path)
+    return cache[key]
+
+
+def sniff(path: Path) -> tuple[str, str] | None:
+    """(kind, mime) read from the file's content; None if missing or not a picture or video."""
+    return _cached(_cache, Path(path), _sniff)
+
+
+def _sniff(path: Path) -> tuple[str, str] | None:
     found: tuple[str, str] | None = None
     try:
         guess = filetype.guess(str(path))
@@ -66,7 +78,6 @@ def sniff(path: Path) -> tuple[str, str] | None:
         kind = _kind_of(guess.mime)
         if kind is not None:
             found = (kind, guess.mime)
-    _cache[key] = found
     return found
 
 
@@ -141,12 +152,10 @@ def with_type(media: Media, root: Path | None = None) -> Media:
 def duration(path: Path) -> float | None:
     """A video's length in seconds from its container; None when unknown (missing file, a
     format mutagen cannot read such as WebM, or no length recorded)."""
-    path = Path(path)
-    key = _key(path)
-    if key is None:
-        return None
-    if key in _durations:
-        return _durations[key]
+    return _cached(_durations, Path(path), _duration)
+
+
+def _duration(path: Path) -> float | None:
     length: float | None = None
     try:
         # Imported here: the offline commands start fast, and most posts carry no video.
@@ -160,7 +169,6 @@ def duration(path: Path) -> float | None:
     # A zero length is what a fragmented MP4 (or an empty moov) records: unknown, not 0 s.
     if length is not None and not length > 0:
         length = None
-    _durations[key] = length
     return length
 
 
