@@ -6,7 +6,7 @@ Library only: nothing here prints. cli_report.py prints; report_html.py draws th
 One vocabulary for every platform (``METRIC_MAP``)::
 
     report name   X            Facebook     YouTube     TikTok
-    reach         impression   -            views       view
+    reach         impression   reach        views       view
     likes         like         reactions    likes       like
     comments      reply        comments     comments    comment
     shares        repost       shares       -           share
@@ -14,9 +14,10 @@ One vocabulary for every platform (``METRIC_MAP``)::
 
 ``engagement`` = likes + comments + shares + X quotes + X bookmarks (the interactions a
 person made). YouTube's ``favorites`` is shown but not counted (it is always 0 nowadays).
-Facebook gives no per-post reach to a Page token without Page insights, so its reach is
-*unknown* — shown as "n/a", never as 0. ``rate`` = engagement / reach, summed over the
-posts whose reach is known only, so a channel without reach cannot inflate it.
+Facebook's reach comes from Page post insights; when a Page token may not read them, that
+reach is *unknown* — shown as "n/a" with a gap saying why, never as 0, while the other numbers
+stay. ``rate`` = engagement / reach, summed over the posts whose reach is known only, so a
+post without reach cannot inflate it.
 
 When metrics are collected: with ``refresh``, or when the newest snapshot of the
 selection is older than ``max_age`` (1 hour by default), or there is none.
@@ -53,7 +54,8 @@ RESPONSE_WINDOW = timedelta(hours=3)
 METRIC_MAP: dict[str, dict[str, tuple[str, ...]]] = {
     "x": {"reach": ("impression",), "likes": ("like",), "comments": ("reply",),
           "shares": ("repost",), "quotes": ("quote",), "bookmarks": ("bookmark",)},
-    "facebook": {"likes": ("reactions",), "comments": ("comments",), "shares": ("shares",)},
+    "facebook": {"reach": ("reach",), "likes": ("reactions",), "comments": ("comments",),
+                 "shares": ("shares",)},
     "youtube": {"reach": ("views",), "likes": ("likes",), "comments": ("comments",),
                 "favorites": ("favorites",)},
     "tiktok": {"reach": ("view",), "likes": ("like",), "comments": ("comment",),
@@ -127,7 +129,7 @@ def collect(ledger: Any, channel_for: Callable[[str], Any], *, now: datetime,
         if gap:
             result.gaps.append({"key": row.key, "channel": row.channel, "post": row.post,
                                 "reason": gap})
-        else:
+        if metrics is not None:
             result.measured += 1
 
     for name, chunk_rows in by_channel.items():
@@ -181,10 +183,10 @@ def collect(ledger: Any, channel_for: Callable[[str], Any], *, now: datetime,
             for row, m in zip(group, got):
                 if m is None:
                     store(row, None, t("{name} did not return this post", name=name))
-                elif m.gap or not m.values:
+                elif not m.values:
                     store(row, None, m.gap or t("{name} returned no numbers", name=name))
-                else:
-                    store(row, dict(m.values), None)
+                else:  # numbers, and maybe a gap for the rest (Facebook reach without insights)
+                    store(row, dict(m.values), m.gap)
         result.calls[name] = calls
     if snapshots:
         ledger.add_snapshots(snapshots)

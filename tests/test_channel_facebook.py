@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import socket
 import struct
@@ -12,10 +13,12 @@ from pathlib import Path
 
 import pytest
 
+from campaignctl import report as R
 from campaignctl.channels.credentials import SecretSource
 from campaignctl.channels.facebook import FacebookChannel
 from campaignctl.errors import (AuthError, ConfigError, NotSupported, RateLimited, Rejected,
                                 TransientError, UnknownOutcome)
+from campaignctl.ledger import Ledger, occurrences
 from campaignctl.models import Account, Media, Published, RenderedPost
 from campaignctl.sandbox import Sandbox, SandboxSecrets
 from campaignctl.sandbox.facebook import CREDENTIALS, PAGE_ID, FacebookEmulator
@@ -451,7 +454,115 @@ def test_metrics_are_batched_by_the_declared_limit(fb: Sandbox, channel: Faceboo
     result = channel.metrics(published)
     assert len(result) == 55 and all(m.gap is None for m in result)
     batches = [r for r in fb.emulators["facebook"].requests if r["path"] == "/v24.0/"]
-    assert [len(r["query"]["ids"][0].split(",")) for r in batches] == [50, 5]
+    # Per batch: the fields, then the reach of the same posts from insights.
+    assert [(len(r["query"]["ids"][0].split(",")), "insights" in r["query"]["fields"][0])
+            for r in batches] == [(50, False), (50, True), (5, False), (5, True)]
+
+
+def _h(post_id: str) -> int:
+    """The emulator's per-post spread (its module docstring's ``h``)."""
+    return int(hashlib.sha256(post_id.encode()).hexdigest()[:8], 16)
+
+
+def insights_asked(fb: Sandbox) -> list[str]:
+    """The ``insights.metric(...)`` fields the adapter asked for, in order."""
+    return [r["query"]["fields"][0] for r in fb.emulators["facebook"].requests
+            if "insights" in r["query"].get("fields", [""])[0]]
+
+
+def test_reach_comes_from_post_insights_and_grows(fb: Sandbox, channel: FacebookChannel,
+                                                  clock: FakeClock) -> None:
+    a = channel.publish(rendered("Jangkauan A"))
+    b = channel.publish(rendered("Jangkauan B"))
+    emulator = fb.emulators["facebook"]
+    clock.advance(45 * 60)
+    first = channel.metrics([a, b])
+    for m in first:
+        assert m.gap is None
+        assert m.values == emulator._metrics(emulator.objects[m.platform_id])
+        assert m.values["reach"] >= 45 * 20 and m.values["reach"] > m.values["reactions"]
+    assert insights_asked(fb) == ["insights.metric(post_total_media_view_unique)"]
+    clock.advance(60 * 60)
+    later = channel.metrics([a, b])
+    assert all(after.values["reach"] > before.values["reach"]
+               for before, after in zip(first, later))
+
+
+def test_an_invalid_newer_metric_falls_back_to_the_older(fb: Sandbox,
+                                                         channel: FacebookChannel,
+                                                         clock: FakeClock) -> None:
+    a = channel.publish(rendered("Metrik lama"))
+    clock.advance(600)
+    fb.configure("facebook", insights_metrics=["post_impressions_unique"])
+    [m] = channel.metrics([a])
+    assert m.gap is None and m.values["reach"] == 10 * (20 + _h(a.platform_id) % 7)
+    assert insights_asked(fb) == ["insights.metric(post_total_media_view_unique)",
+                                  "insights.metric(post_impressions_unique)"]
+
+
+def test_no_reach_metric_accepted_is_a_gap_and_the_rest_stays(fb: Sandbox,
+                                                              channel: FacebookChannel,
+                                                              clock: FakeClock) -> None:
+    a = channel.publish(rendered("Tanpa metrik"))
+    clock.advance(600)
+    fb.configure("facebook", insights_metrics=["post_media_view"])
+    [m] = channel.metrics([a])
+    assert "reach" not in m.values and m.values["reactions"] > 0
+    assert m.gap == ("no reach: Facebook accepts none of the reach metrics "
+                     "(post_total_media_view_unique, post_impressions_unique)")
+
+
+def test_missing_insights_permission_is_a_reach_gap_likes_stay(fb: Sandbox,
+                                                               channel: FacebookChannel,
+                                                               clock: FakeClock) -> None:
+    a = channel.publish(rendered("Tanpa izin"))
+    clock.advance(600)
+    fb.configure("facebook", read_insights=False)
+    [m] = channel.metrics([a])
+    assert set(m.values) == {"reactions", "comments", "shares"}  # no reach, and no zero
+    assert m.values["reactions"] > 0 and m.values["comments"] > 0
+    assert m.gap == ("no reach: the Page token may not read insights (Graph error 10); log in "
+                     "again with read_insights and pages_read_engagement: `campaignctl "
+                     "channels login facebook`")
+    assert CREDENTIALS["page_access_token"] not in m.gap
+    assert len(insights_asked(fb)) == 1  # a permission is not retried with the older metric
+
+
+def test_rate_limit_on_insights_is_a_reach_gap_with_the_time(fb: Sandbox,
+                                                             channel: FacebookChannel,
+                                                             clock: FakeClock) -> None:
+    a = channel.publish(rendered("Batas"))
+    clock.advance(600)
+    fb.configure("facebook", rate_limit={"requests": 1, "window_seconds": 3600})
+    [m] = channel.metrics([a])
+    assert "reach" not in m.values and m.values["reactions"] > 0
+    assert m.gap and m.gap.startswith("no reach: rate limited by facebook until ")
+    assert m.gap.endswith(" UTC")
+
+
+def test_a_report_keeps_likes_and_says_why_reach_is_missing(fb: Sandbox,
+                                                            channel: FacebookChannel,
+                                                            clock: FakeClock,
+                                                            tmp_path: Path) -> None:
+    a = channel.publish(rendered("Laporan"))
+    clock.advance(600)
+    fb.configure("facebook", read_insights=False)
+    ledger = Ledger.open(f"sqlite:///{tmp_path / 'ledger.db'}")
+    try:
+        with ledger.engine.begin() as conn:
+            conn.execute(occurrences.insert().values(
+                key="c/p/t/facebook", campaign="c", post="p", channel="facebook",
+                platform="facebook", at_utc=NOW, state="published",
+                platform_id=a.platform_id, ids=f'["{a.platform_id}"]', published_at=NOW,
+                attempts=1, updated_at=NOW, retryable=False))
+        done = R.collect(ledger, lambda name: channel, now=NOW)
+        [snap] = ledger.snapshots()
+    finally:
+        ledger.close()
+    assert done.measured == 1 and len(done.gaps) == 1
+    assert "read insights" in snap["gap"]
+    numbers = R.normalize("facebook", snap["metrics"])
+    assert numbers["reach"] is None and numbers["likes"] == snap["metrics"]["reactions"] > 0
 
 
 def test_metrics_with_an_expired_token_raise(fb: Sandbox, channel: FacebookChannel) -> None:

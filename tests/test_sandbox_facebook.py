@@ -70,6 +70,23 @@ METRICS = {
                      "properties": {"data": {"type": "array"}, "summary": SUMMARY}},
     },
 }
+# Insights: {"data":[{"name","period","values":[{"value"}],"title","description","id"}]}
+INSIGHTS = {
+    "type": "object", "required": ["data"], "additionalProperties": False,
+    "properties": {"data": {"type": "array", "minItems": 1, "items": {
+        "type": "object", "additionalProperties": False,
+        "required": ["name", "period", "values", "title", "description", "id"],
+        "properties": {
+            "name": {"type": "string"},
+            "period": {"const": "lifetime"},
+            "values": {"type": "array", "minItems": 1, "items": {
+                "type": "object", "required": ["value"], "additionalProperties": False,
+                "properties": {"value": {"type": "integer", "minimum": 0}}}},
+            "title": {"type": "string", "minLength": 1},
+            "description": {"type": "string", "minLength": 1},
+            "id": {"type": "string", "pattern": r"^\d+_\d+/insights/[a-z_]+/lifetime$"},
+        }}}},
+}
 FEED_LIST = {
     "type": "object", "required": ["data"],
     "properties": {"data": {"type": "array", "items": {
@@ -242,6 +259,119 @@ def test_ids_batch_answers_by_id_and_refuses_unknown_or_too_many(http) -> None:
     assert_graph_error(http("GET", f"/{V}/200000000000002_1", params=auth()), 10)
     many = ",".join([a] * 51)
     assert_graph_error(http("GET", f"/{V}/", params=auth(ids=many)), 100)
+
+
+def _h(post_id: str) -> int:
+    return int(hashlib.sha256(post_id.encode()).hexdigest()[:8], 16)
+
+
+def test_post_insights_match_the_documented_shape_and_grow(http, clock: FakeClock) -> None:
+    post_id = post_feed(http, "Jangkauan")
+    metric = "post_total_media_view_unique,post_media_view"
+    zero = http("GET", f"/{V}/{post_id}/insights", params=auth(metric=metric)).json()
+    valid(zero, INSIGHTS)
+    assert [(d["name"], d["values"][0]["value"]) for d in zero["data"]] == [
+        ("post_total_media_view_unique", 0), ("post_media_view", 0)]
+    assert zero["data"][0]["id"] == f"{post_id}/insights/post_total_media_view_unique/lifetime"
+    clock.now += 2 * 3600
+    later = http("GET", f"/{V}/{post_id}/insights", params=auth(metric=metric)).json()
+    valid(later, INSIGHTS)
+    reach = 120 * (20 + _h(post_id) % 7)  # the formula of the module docstring
+    assert [d["values"][0]["value"] for d in later["data"]] == [reach, reach + reach // 3]
+    one = http("GET", f"/{V}/{post_id}/insights/post_total_media_view_unique",
+               params=auth()).json()
+    valid(one, INSIGHTS)
+    assert one["data"][0]["values"][0]["value"] == reach
+
+
+def test_insights_as_a_field_of_an_ids_batch(http, clock: FakeClock) -> None:
+    a, b = post_feed(http, "Batch A"), post_feed(http, "Batch B")
+    clock.now += 600
+    body = http("GET", f"/{V}/", params=auth(
+        ids=f"{a},{b}", fields="insights.metric(post_total_media_view_unique)")).json()
+    assert set(body) == {a, b}
+    for post_id in (a, b):
+        valid(body[post_id]["insights"], INSIGHTS)
+        assert body[post_id]["insights"]["data"][0]["values"][0]["value"] == \
+            10 * (20 + _h(post_id) % 7)
+
+
+@pytest.mark.parametrize("metric,code,subcode", [
+    ("post_impressions_unique", 100, None),  # deprecated for every version: off by default
+    ("post_impressions", 100, None), ("no_such_metric", 100, None),
+    ("post_total_media_view_unique,bogus", 100, None), ("", 3001, 1504028)])
+def test_unknown_or_deprecated_metrics_are_refused(http, metric: str, code: int,
+                                                   subcode: int | None) -> None:
+    post_id = post_feed(http, f"Metrik {metric}")
+    error = assert_graph_error(
+        http("GET", f"/{V}/{post_id}/insights", params=auth(metric=metric)), code, subcode)
+    if code == 100:
+        assert error["message"] == "(#100) The value must be a valid insights metric"
+    field = http("GET", f"/{V}/", params=auth(ids=post_id,
+                                               fields=f"insights.metric({metric})"))
+    assert_graph_error(field, code, subcode)
+
+
+def test_insights_metrics_setting_plays_a_deprecation(http, sb: Sandbox) -> None:
+    post_id = post_feed(http, "Pengaturan")
+    ok = requests.post(f"{sb.url}/_sandbox/config/facebook", timeout=10,
+                       json={"insights_metrics": ["post_impressions_unique"]})
+    assert ok.status_code == 200
+    assert_graph_error(http("GET", f"/{V}/{post_id}/insights",
+                            params=auth(metric="post_total_media_view_unique")), 100)
+    old = http("GET", f"/{V}/{post_id}/insights", params=auth(metric="post_impressions_unique"))
+    valid(old.json(), INSIGHTS)
+    bad = requests.post(f"{sb.url}/_sandbox/config/facebook", timeout=10,
+                        json={"insights_metrics": ["made_up"]})
+    assert bad.status_code == 400
+
+
+def test_missing_insights_permission_answers_10_but_fields_still_answer(http,
+                                                                         sb: Sandbox) -> None:
+    post_id = post_feed(http, "Izin")
+    resp = requests.post(f"{sb.url}/_sandbox/config/facebook", timeout=10,
+                         json={"read_insights": False})
+    assert resp.status_code == 200
+    metric = "post_total_media_view_unique"
+    error = assert_graph_error(
+        http("GET", f"/{V}/{post_id}/insights", params=auth(metric=metric)), 10)
+    assert "read_insights" in error["message"] and TOKEN not in error["message"]
+    assert_graph_error(http("GET", f"/{V}/", params=auth(
+        ids=post_id, fields=f"insights.metric({metric})")), 10)
+    fields = "shares,reactions.summary(total_count).limit(0),comments.summary(true).limit(0)"
+    valid(http("GET", f"/{V}/{post_id}", params=auth(fields=fields)).json(), METRICS)
+    sb.reset()  # the setting goes with a reset
+    valid(http("GET", f"/{V}/{post_feed(http, 'Izin lagi')}/insights",
+               params=auth(metric=metric)).json(), INSIGHTS)
+
+
+@pytest.mark.parametrize("path,code", [("/{post}/insights", 2635),
+                                       ("/v20.0/{post}/insights", 2635),
+                                       (f"/{V}/{PAGE_ID}_404/insights", 100),
+                                       (f"/{V}/200000000000002_1/insights", 10)])
+def test_insights_keep_the_version_and_object_checks(http, path: str, code: int) -> None:
+    post_id = post_feed(http, f"Versi {path}")
+    resp = http("GET", path.format(post=post_id),
+                params=auth(metric="post_total_media_view_unique"))
+    assert_graph_error(resp, code, 33 if code == 100 else None)
+
+
+def test_insights_through_facebook_sdk(sb: Sandbox, clock: FakeClock) -> None:
+    import facebook
+
+    from campaignctl.channels.facebook import _session_class
+
+    session = _session_class()(sb.base_url("facebook"))
+    graph = facebook.GraphAPI(access_token=TOKEN, timeout=10, session=session)
+    post_id = graph.request(f"{V}/{PAGE_ID}/feed", post_args={"message": "SDK"})["id"]
+    clock.now += 60
+    body = graph.request(f"{V}/{post_id}/insights",
+                         args={"metric": "post_total_media_view_unique"})
+    valid(body, INSIGHTS)
+    assert body["data"][0]["values"][0]["value"] == 20 + _h(post_id) % 7
+    with pytest.raises(facebook.GraphAPIError) as info:
+        graph.request(f"{V}/{post_id}/insights", args={"metric": "post_impressions_unique"})
+    assert info.value.code == 100
 
 
 def test_feed_lists_newest_first_and_honours_since(http, clock: FakeClock) -> None:

@@ -38,10 +38,24 @@ if TYPE_CHECKING:
 
 DEFAULT_GRAPH_VERSION = "v24.0"
 DIALOG_URL = "https://www.facebook.com"  # the Login dialog's host (Graph is another)
-LOGIN_SCOPES = ("pages_show_list", "pages_manage_posts", "pages_read_engagement")
+# read_insights: Page post insights (reach) need it besides pages_read_engagement.
+LOGIN_SCOPES = ("pages_show_list", "pages_manage_posts", "pages_read_engagement",
+                "read_insights")
 GRAPH_URL = "https://graph.facebook.com/"  # what facebook-sdk prepends to every path
 VIDEO_URL = "https://graph-video.facebook.com"  # Graph's host for video uploads
 METRIC_FIELDS = "shares,reactions.summary(total_count).limit(0),comments.summary(true).limit(0)"
+# Reach = unique viewers of a post, from Page post insights, newest metric first. Meta
+# deprecated post_impressions_unique "for all API versions" with post_total_media_view_unique
+# as its alternative (deprecated-metrics page, updated 2 Mar 2026, and the insights reference:
+# "by June 15, 2026"), after the Nov 15 2025 round that replaced post_impressions with
+# post_media_view (a count of views, not of people, so not reach here). Graph answers #100 for
+# a deprecated metric, so the older one stays as a fallback for Graph deployments that still
+# answer it. Sources:
+#   https://developers.facebook.com/documentation/pages-api/platforminsights/page/deprecated-metrics
+#   https://developers.facebook.com/docs/graph-api/reference/insights
+#   https://developers.facebook.com/docs/pages-api/changelog/
+#   https://developers.facebook.com/blog/post/2025/08/15/page-insights-api-updates/
+REACH_METRICS = ("post_total_media_view_unique", "post_impressions_unique")
 DEFAULT_RETRY_SECONDS = 15 * 60  # when a rate-limit answer says nothing about regaining access
 
 RATE_LIMIT_CODES = {4, 17, 32, 613} | set(range(80000, 80015))
@@ -57,6 +71,12 @@ TOKEN_SUBCODES = {
     467: "the token was invalidated (logged out)",
     492: "the session is invalid",
 }
+
+
+def _token_dead(exc: ChannelError) -> bool:
+    """The Page token itself is refused (not one post or one permission): stop measuring."""
+    return bool(exc.platform_code) and str(exc.platform_code).split("/")[0] in ("190", "102",
+                                                                                 "104")
 
 
 def _session_class() -> type:
@@ -433,8 +453,9 @@ class FacebookChannel(Channel):
                     raise
 
     def metrics(self, published: list[Published]) -> list[Metrics]:
-        """Reactions, comments and shares per post; unknown posts and permission errors
-        become gaps."""
+        """Reach (Page post insights), reactions, comments and shares per post; unknown posts
+        and permission errors become gaps. Two calls per batch: the fields, then the insights
+        of the posts that answered, so a missing insights permission costs only the reach."""
         out: dict[str, Metrics] = {}
         ids = [p.platform_id for p in published]
         step = self.limits.metrics_batch
@@ -443,24 +464,77 @@ class FacebookChannel(Channel):
             try:
                 found = self._call("", args={"ids": ",".join(chunk), "fields": METRIC_FIELDS})
             except (Rejected, AuthError) as exc:
-                if exc.platform_code and exc.platform_code.split("/")[0] in ("190", "102", "104"):
+                if _token_dead(exc):
                     raise
                 found = {}
                 for one in chunk:  # one missing id fails the whole batch: find which
                     try:
                         found[one] = self._call(one, args={"fields": METRIC_FIELDS})
                     except (Rejected, AuthError) as each:
-                        if each.platform_code and \
-                                each.platform_code.split("/")[0] in ("190", "102", "104"):
+                        if _token_dead(each):
                             raise
                         out[one] = Metrics(one, gap=t(
                             "Facebook cannot show this post to this Page token (Graph error "
                             "{code}): deleted, or a permission is missing",
                             code=each.platform_code))
-            for object_id, body in found.items():
-                out[object_id] = Metrics(object_id, self._values(body))
+            measured = [i for i in chunk if i in found]
+            reach, why = self._reach(measured) if measured else ({}, None)
+            for object_id in measured:
+                values = self._values(found[object_id])
+                gap = why
+                if object_id in reach:
+                    values["reach"] = reach[object_id]
+                elif gap is None:
+                    gap = t("Facebook gave no reach for this post yet (insights empty)")
+                out[object_id] = Metrics(object_id, values, gap=gap)
         return [out.get(p.platform_id) or Metrics(p.platform_id, gap=t("not returned"))
                 for p in published]
+
+    def _reach(self, ids: list[str]) -> tuple[dict[str, int], str | None]:
+        """Unique viewers per post in one insights call, trying REACH_METRICS in order while
+        Graph calls the metric invalid (#100). A failure is a reason, never a zero; only a dead
+        token raises (the other numbers cannot be read either)."""
+        refused: list[str] = []
+        for metric in REACH_METRICS:
+            try:
+                found = self._call("", args={"ids": ",".join(ids),
+                                             "fields": f"insights.metric({metric})"})
+            except AuthError as exc:
+                if _token_dead(exc):
+                    raise
+                return {}, t("no reach: the Page token may not read insights (Graph error "
+                             "{code}); log in again with read_insights and "
+                             "pages_read_engagement: `campaignctl channels login {name}`",
+                             code=exc.platform_code, name=self.name)
+            except RateLimited as exc:
+                when = (exc.retry_at.astimezone(timezone.utc).strftime("%H:%M UTC")
+                        if exc.retry_at else t("later"))
+                return {}, t("no reach: rate limited by {name} until {when}", name=self.name,
+                             when=when)
+            except Rejected as exc:
+                if exc.platform_code == "100":  # "must be a valid insights metric"
+                    refused.append(metric)
+                    continue
+                return {}, t("no reach: Facebook refused the insights request: {reason}",
+                             reason=exc.message)
+            except ChannelError as exc:
+                return {}, t("no reach: {reason}", reason=exc.message)
+            return self._reach_values(found, metric), None
+        return {}, t("no reach: Facebook accepts none of the reach metrics ({names})",
+                     names=", ".join(refused))
+
+    @staticmethod
+    def _reach_values(found: dict[str, Any], metric: str) -> dict[str, int]:
+        """``{id: {"insights": {"data": [{"name", "values": [{"value"}]}]}}}`` -> {id: n}."""
+        out: dict[str, int] = {}
+        for object_id, body in found.items():
+            rows = ((body or {}).get("insights") or {}).get("data") or []
+            for row in rows:
+                values = row.get("values") or []
+                value = values[-1].get("value") if values else None
+                if row.get("name") == metric and isinstance(value, int):
+                    out[object_id] = value
+        return out
 
     @staticmethod
     def _values(body: dict[str, Any]) -> dict[str, int]:

@@ -11,6 +11,8 @@ version like the real API: ``/v24.0/{page-id}/feed``.
     GET    /vN.M/{page-id}/feed      ?fields=message,created_time&since=&limit=  (also /posts)
     GET    /vN.M/{object-id}?fields= a post, photo or video
     GET    /vN.M/?ids=a,b&fields=    several objects at once (at most 50 ids)
+    GET    /vN.M/{post-id}/insights?metric=a,b   Page post insights (also .../insights/{metric},
+                                     and as a field: ?fields=insights.metric(a,b), with ?ids=)
     DELETE /vN.M/{object-id}         {"success": true}
 
 Facebook Login, for ``campaignctl channels login`` (manual login flow, then the long-lived
@@ -44,10 +46,20 @@ Choices where Graph is unclear or where the sandbox is stricter on purpose:
 - ``shares`` is left out of a post's fields while its count is zero, as Graph does.
 - A post id of another Page ("OTHERPAGE_POST") answers code 10 (missing permission), which
   is what a Page token without Page Public Content Access gets.
+- Insights know only ``INSIGHTS_METRICS``; any other metric, or one switched off with the
+  ``insights_metrics`` setting (to play a deprecation), answers code 100 "The value must be a
+  valid insights metric", for the whole request as Graph does. ``post_impressions_unique`` is
+  off by default: Meta deprecated it for every version (alternative
+  ``post_total_media_view_unique``). No metric answers 3001/1504028. The setting
+  ``read_insights: false`` plays a Page token without the insights permission: every insights
+  request (edge or field) answers code 10, while the other fields still answer. Both settings
+  go with a reset and are not kept in the state file. Every value is a "lifetime" one.
 
 Metrics grow with the emulator's clock. With ``m`` = whole minutes since the post was made
 and ``h`` = the first 8 hex digits of sha256(post id) as an integer:
     reactions = m * (2 + h % 3)      comments = m // (2 + h % 4)      shares = m // (5 + h % 5)
+    reach (post_total_media_view_unique, post_impressions_unique) = m * (20 + h % 7)
+    views (post_media_view) = reach + reach // 3
 so a report made later always shows numbers at least as large as an earlier one.
 """
 
@@ -85,6 +97,22 @@ IDS_MAX = 50
 DUPLICATE_WINDOW_SECONDS = 3600
 USAGE_WINDOW_SECONDS = 3600
 DEFAULT_CALLS_PER_HOUR = 4800  # the Pages BUC quota when no rate limit is configured
+# Page post insights: metric -> (title, description, which number of _metrics it shows).
+INSIGHTS_METRICS: dict[str, tuple[str, str, str]] = {
+    "post_total_media_view_unique": (
+        "Lifetime Post Total Media Views Unique",
+        "Lifetime: The number of people who saw your post at least once.", "reach"),
+    "post_media_view": (
+        "Lifetime Post Media Views",
+        "Lifetime: The number of times your post was on screen.", "views"),
+    "post_impressions_unique": (
+        "Lifetime Post Total Reach",
+        "Lifetime: The number of people who had your Page's post enter their screen. "
+        "(Unique Users)", "reach"),
+}
+# What Graph answers today: post_impressions_unique is deprecated for every version.
+INSIGHTS_ON = frozenset({"post_total_media_view_unique", "post_media_view"})
+_INSIGHTS_FIELD = re.compile(r"(?:^|,)\s*insights\.metric\(([^)]*)\)")
 
 _VERSION = re.compile(r"^/v(\d+)\.(\d+)(/.*)?$")
 _IMAGE_MAGIC = {
@@ -171,10 +199,14 @@ class FacebookEmulator(Emulator):
     """One Facebook Page: feed posts, photos (single and multi), videos, metrics, delete."""
 
     name = "facebook"
+    # Insights settings are per-run, like faults: a reset or restart brings the defaults.
+    _TRANSIENT = Emulator._TRANSIENT | {"read_insights", "insights_metrics"}
 
     def reset(self) -> None:
         """Forget every post, photo and video."""
         self.objects: dict[str, dict[str, Any]] = {}  # every id: posts, photos, videos
+        self.read_insights = True  # False: the Page token lacks the insights permission
+        self.insights_metrics: frozenset[str] = INSIGHTS_ON  # the metrics Graph accepts
         self._next_id = 1000
         self._calls: list[float] = []
         # Login: dialog codes, user tokens (-> expiry, kind, scopes), Page tokens issued.
@@ -182,6 +214,23 @@ class FacebookEmulator(Emulator):
         self.auth_codes: dict[str, dict[str, Any]] = {}
         self.user_tokens: dict[str, tuple[float, str, frozenset[str]]] = {}
         self.page_tokens: set[str] = set()
+
+    def configure(self, body: dict[str, Any]) -> None:
+        """The core's settings plus ``read_insights`` (bool) and ``insights_metrics`` (the
+        metric names insights accept; others answer code 100)."""
+        super().configure(body)
+        with self.lock:
+            if "read_insights" in body:
+                self.read_insights = bool(body["read_insights"])
+            if "insights_metrics" in body:
+                names = body["insights_metrics"]
+                if names is None:
+                    self.insights_metrics = INSIGHTS_ON
+                elif not isinstance(names, list) or not set(names) <= set(INSIGHTS_METRICS):
+                    raise ValueError("insights_metrics must be a list of "
+                                     f"{sorted(INSIGHTS_METRICS)}")
+                else:
+                    self.insights_metrics = frozenset(names)
 
     # --- helpers ---------------------------------------------------------------------
     def _new_id(self) -> str:
@@ -250,8 +299,44 @@ class FacebookEmulator(Emulator):
     def _metrics(self, obj: dict[str, Any]) -> dict[str, int]:
         minutes = int(self.audience_age(obj["created"]) // 60)
         h = int(hashlib.sha256(obj["id"].encode()).hexdigest()[:8], 16)
+        reach = minutes * (20 + h % 7)
         return {"reactions": minutes * (2 + h % 3), "comments": minutes // (2 + h % 4),
-                "shares": minutes // (5 + h % 5)}
+                "shares": minutes // (5 + h % 5), "reach": reach}
+
+    def _insights(self, obj: dict[str, Any], spec: str) -> list[dict[str, Any]]:
+        """Graph's insights rows of one post for ``spec`` ("a,b"); errors as Graph gives them."""
+        names = [n.strip() for n in spec.split(",") if n.strip()]
+        if not names:
+            raise GraphError(3001, "Invalid query", subcode=1504028,
+                             user_title="No Metric Specified",
+                             user_msg="No metric was specified to be fetched. Please specify "
+                             "one or more metrics to be fetched and try again.")
+        if not self.read_insights:
+            raise GraphError(
+                10, "(#10) This endpoint requires the 'read_insights' permission or the "
+                "'pages_read_engagement' permission.")
+        if any(n not in self.insights_metrics for n in names):
+            raise GraphError(100, "(#100) The value must be a valid insights metric")
+        if obj["kind"] != "post":
+            raise GraphError(100, f"(#100) Tried accessing nonexisting field (insights) on node "
+                             f"type ({obj['kind'].capitalize()})", type_="GraphMethodException")
+        numbers = self._metrics(obj)
+        numbers["views"] = numbers["reach"] + numbers["reach"] // 3  # a person may look twice
+        return [{"name": n, "period": "lifetime",
+                 "values": [{"value": numbers[INSIGHTS_METRICS[n][2]]}],
+                 "title": INSIGHTS_METRICS[n][0], "description": INSIGHTS_METRICS[n][1],
+                 "id": f"{obj['id']}/insights/{n}/lifetime"} for n in names]
+
+    def _with_insights(self, obj: dict[str, Any], fields: dict[str, str]) -> dict[str, Any]:
+        """The object with its requested fields, and ``insights.metric(...)`` expanded."""
+        spec = fields.get("fields", "")
+        out = self._render(obj, split_fields(spec))
+        m = _INSIGHTS_FIELD.search(spec)
+        if m:
+            out["insights"] = {"data": self._insights(obj, m.group(1))}
+        elif "insights" in split_fields(spec):
+            self._insights(obj, "")  # no metric named: Graph's 3001
+        return out
 
     def _render(self, obj: dict[str, Any], wanted: list[str]) -> dict[str, Any]:
         """An object as Graph shows it, limited to the requested fields (id always)."""
@@ -357,12 +442,21 @@ class FacebookEmulator(Emulator):
             if obj is None:
                 raise _not_found(object_id, method)
             if method == "GET":
-                return 200, self._render(obj, split_fields(fields.get("fields", "")))
+                return 200, self._with_insights(obj, fields)
             if method == "DELETE":
                 self._delete(obj)
                 return 200, {"success": True}
             raise GraphError(100, f"(#100) Unsupported {method.lower()} request.",
                              type_="GraphMethodException")
+        if len(parts) in (2, 3) and parts[0] != PAGE_ID and parts[1] == "insights" \
+                and method == "GET":
+            obj = self.objects.get(parts[0])
+            if obj is None and _foreign(parts[0]):
+                raise _no_permission()
+            if obj is None:
+                raise _not_found(parts[0], method)
+            spec = parts[2] if len(parts) == 3 else fields.get("metric", "")
+            return 200, {"data": self._insights(obj, spec)}
         if len(parts) == 2 and parts[0] == PAGE_ID:
             edge = parts[1]
             if edge in ("feed", "posts") and method == "GET":
@@ -474,8 +568,7 @@ class FacebookEmulator(Emulator):
         if missing:
             raise GraphError(803, "(#803) Some of the aliases you requested do not exist: "
                              + ",".join(missing))
-        wanted = split_fields(fields.get("fields", ""))
-        return {i: self._render(self.objects[i], wanted) for i in ids}
+        return {i: self._with_insights(self.objects[i], fields) for i in ids}
 
     def _feed(self, fields: dict[str, str]) -> dict[str, Any]:
         since = float(fields["since"]) if fields.get("since", "").isdigit() else None
