@@ -1012,12 +1012,12 @@ MESSAGES.update({
     "Report made {when}.": "Laporan dibuat {when}.",
     "Nothing has been published yet, so there is nothing to measure.":
         "Belum ada yang diterbitkan, jadi belum ada yang dapat diukur.",
-    "Reach = impressions (X) or views (YouTube, TikTok); Facebook gives no per-post reach to a "
-    "Page token, so it shows n/a. Engagement = likes/reactions + comments/replies + "
+    "Reach = impressions (X), people who saw the post (Facebook Page insights) or views "
+    "(YouTube, TikTok). Engagement = likes/reactions + comments/replies + "
     "shares/reposts (+ quotes and bookmarks on X). Rate = engagement ÷ reach, over posts whose "
     "reach is known. n/a means the number is unknown, not zero.":
-        "Jangkauan = tayangan (X) atau penayangan (YouTube, TikTok); Facebook tidak memberikan "
-        "jangkauan per unggahan kepada token Page, sehingga tertulis t/a. Interaksi = "
+        "Jangkauan = tayangan (X), orang yang melihat unggahan (insights Halaman Facebook) atau "
+        "penayangan (YouTube, TikTok). Interaksi = "
         "suka/reaksi + komentar/balasan + bagikan/unggah ulang (+ kutipan dan markah di X). "
         "Tingkat = interaksi ÷ jangkauan, dari unggahan yang jangkauannya diketahui. t/a berarti "
         "angkanya tidak diketahui, bukan nol.",
@@ -1237,4 +1237,23 @@ MESSAGES.update({
     "{file} is {length} long; this TikTok account may post videos of at most {limit}":
         "{file} berdurasi {length}; akun TikTok ini hanya boleh mengunggah video paling lama "
         "{limit}",
+})
+
+# Facebook reach from Page post insights.
+MESSAGES.update({
+    "Facebook gave no reach for this post yet (insights empty)":
+        "Facebook belum memberi jangkauan untuk unggahan ini (insights kosong)",
+    "no reach: the Page token may not read insights (Graph error {code}); log in again with "
+    "read_insights and pages_read_engagement: `campaignctl channels login {name}`":
+        "tidak ada jangkauan: token Halaman tidak punya izin membaca insights (galat Graph "
+        "{code}); masuk lagi dengan read_insights dan pages_read_engagement: `campaignctl "
+        "channels login {name}`",
+    "no reach: rate limited by {name} until {when}":
+        "tidak ada jangkauan: dibatasi laju oleh {name} sampai {when}",
+    "no reach: Facebook refused the insights request: {reason}":
+        "tidak ada jangkauan: Facebook menolak permintaan insights: {reason}",
+    "no reach: {reason}":
+        "tidak ada jangkauan: {reason}",
+    "no reach: Facebook accepts none of the reach metrics ({names})":
+        "tidak ada jangkauan: Facebook tidak menerima satu pun metrik jangkauan ({names})",
 })

@@ -271,8 +271,8 @@ def report_html(report: Mapping[str, Any], title: str | None = None) -> str:
         body.append(_campaign_section(page, c))
     body.append(_gaps_section(report["gaps"]))
     body.append("<footer>" + _e(t(
-        "Reach = impressions (X) or views (YouTube, TikTok); Facebook gives no per-post reach "
-        "to a Page token, so it shows n/a. Engagement = likes/reactions + comments/replies + "
+        "Reach = impressions (X), people who saw the post (Facebook Page insights) or views "
+        "(YouTube, TikTok). Engagement = likes/reactions + comments/replies + "
         "shares/reposts (+ quotes and bookmarks on X). Rate = engagement ÷ reach, over posts "
         "whose reach is known. n/a means the number is unknown, not zero.")) + "</footer>")
     return _document(heading, "".join(body), page.charts)
