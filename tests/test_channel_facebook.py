@@ -18,8 +18,9 @@ from campaignctl.channels.credentials import SecretSource
 from campaignctl.channels.facebook import FacebookChannel
 from campaignctl.errors import (AuthError, ConfigError, NotSupported, RateLimited, Rejected,
                                 TransientError, UnknownOutcome)
-from campaignctl.ledger import Ledger, occurrences
-from campaignctl.models import Account, Media, Published, RenderedPost
+from campaignctl.ledger import PUBLISHED, Ledger, occurrences
+from campaignctl.models import Account, Media, PlanEntry, Published, RenderedPost
+from campaignctl.publish import Publisher
 from campaignctl.sandbox import Sandbox, SandboxSecrets
 from campaignctl.sandbox.facebook import CREDENTIALS, PAGE_ID, FacebookEmulator
 from support import FakeClock
@@ -42,10 +43,12 @@ def write_png(path: Path) -> Path:
     return path
 
 
-def write_mp4(path: Path, size: int = 300_000) -> Path:
-    """An ISO-BMFF file: an ftyp box then padding in an mdat box (enough for upload paths)."""
+def write_mp4(path: Path, size: int = 300_000, *, noise: bool = False) -> Path:
+    """An ISO-BMFF file: an ftyp box then padding in an mdat box (enough for upload paths);
+    with ``noise`` the padding is random, so a chunk sent twice or out of order shows."""
     ftyp = struct.pack(">I", 24) + b"ftypisom" + struct.pack(">I", 512) + b"isommp41"
-    path.write_bytes(ftyp + struct.pack(">I", size - 24) + b"mdat" + b"\0" * (size - 32))
+    body = os.urandom(size - 32) if noise else b"\0" * (size - 32)
+    path.write_bytes(ftyp + struct.pack(">I", size - 24) + b"mdat" + body)
     return path
 
 
@@ -264,8 +267,9 @@ def test_rate_limit_without_usage_header_uses_the_default(channel: FacebookChann
     assert channel._retry_at(response) == NOW + timedelta(minutes=15)
 
 
+# A video upload has three POSTs to /videos; only the finish makes the post.
 @pytest.mark.parametrize("edge,kinds", [("/feed", []), ("/photos", ["png"]),
-                                        ("/videos", ["mp4"])])
+                                        ("upload_phase=finish", ["mp4"])])
 def test_timeout_after_apply_is_unknown_then_find_recent_finds_it(
         fb: Sandbox, channel: FacebookChannel, clock: FakeClock, media: dict[str, Media],
         edge: str, kinds: list[str]) -> None:
@@ -365,6 +369,182 @@ def test_an_html_gateway_error_is_transient(channel: FacebookChannel) -> None:
     exc = channel._graph_error(
         facebook.GraphAPIError("Maintype was not text, image, or querystring"), response)
     assert isinstance(exc, TransientError) and exc.status == 502
+
+
+# --- video: the resumable upload --------------------------------------------------------
+CHUNK = 64 * 1024  # the emulator's end_offset step in these tests (Graph picks it)
+
+
+@pytest.fixture
+def big_video(fb: Sandbox, tmp_path: Path) -> Media:
+    """A 300 kB video of random bytes, uploaded in 64 KiB chunks: 4 full ones and a rest."""
+    fb.configure("facebook", video_chunk_size=CHUNK)
+    return Media(write_mp4(tmp_path / "explainer-long.mp4", noise=True), kind="video",
+                 mime="video/mp4")
+
+
+@pytest.fixture
+def naps() -> list[float]:
+    return []
+
+
+@pytest.fixture
+def patient(fb: Sandbox, naps: list[float]) -> FacebookChannel:
+    """The channel with its pauses between chunk retries recorded instead of slept."""
+    return FacebookChannel(make_account(), SandboxSecrets(), base_url=fb.base_url("facebook"),
+                           clock=lambda: NOW, sleep=naps.append)
+
+
+def video_object(fb: Sandbox, video_id: str) -> dict:
+    return fb.emulators["facebook"].objects[video_id]
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def phases(fb: Sandbox) -> list[str]:
+    """The upload_phase of each request the emulator got, from its request record."""
+    out = []
+    for r in fb.emulators["facebook"].requests:
+        if r["method"] == "POST" and r["path"].endswith("/videos"):
+            out.append(r.get("fault", r.get("status")))
+    return out
+
+
+def test_video_arrives_byte_identical_in_chunks_with_progress(
+        fb: Sandbox, channel: FacebookChannel, big_video: Media) -> None:
+    seen: list[tuple[int, int]] = []
+    result = channel.publish(rendered("Penjelasan panjang", [big_video]),
+                             progress=lambda a, b: seen.append((a, b)))
+    [post] = stored(fb)
+    [video] = post["media"]
+    assert (post["text"], video["type"], video["size"]) == ("Penjelasan panjang", "video",
+                                                            300_000)
+    obj = video_object(fb, video["id"])
+    assert obj["sha256"] == sha256(big_video.path)
+    assert obj["chunks"] == [CHUNK] * 4 + [300_000 - 4 * CHUNK]
+    assert seen == [(min(n * CHUNK, 300_000), 300_000) for n in range(1, 6)]
+    # the same Published as the simple upload gave: ledger, report and retract rely on it
+    assert result.platform_id == post["id"] and result.ids == [post["id"], video["id"]]
+    assert result.url == f"https://www.facebook.com/{PAGE_ID}/videos/{video['id']}"
+    assert result.extra == {"video_id": video["id"], "video_status": "processing",
+                            "graph_version": "v24.0"}
+    videos = f"/v24.0/{PAGE_ID}/videos"
+    assert paths(fb, "POST") == [videos] * 7  # start, five transfers, finish
+
+
+def test_video_chunks_are_read_one_at_a_time(fb: Sandbox, channel: FacebookChannel,
+                                             big_video: Media) -> None:
+    channel.publish(rendered("Hemat memori", [big_video]))
+    posts = [r for r in fb.emulators["facebook"].requests if r["method"] == "POST"]
+    bodies = [int(r["headers"]["content-length"]) for r in posts]
+    # Each request carries at most one chunk plus the form fields: never the whole file.
+    assert max(bodies) < CHUNK + 2048
+    assert sum(bodies) < 300_000 + 7 * 2048
+    [post] = stored(fb)
+    assert max(video_object(fb, post["media"][0]["id"])["chunks"]) == CHUNK
+
+
+def test_unpublished_video_goes_through_finish(fb: Sandbox, channel: FacebookChannel,
+                                               big_video: Media) -> None:
+    channel.publish(rendered("Video draf", [big_video], published=False))
+    [post] = stored(fb)
+    assert post["published"] is False and post["media"][0]["size"] == 300_000
+
+
+def test_a_5xx_on_one_transfer_is_retried_and_the_video_arrives_once(
+        fb: Sandbox, patient: FacebookChannel, big_video: Media, naps: list[float]) -> None:
+    fb.configure("facebook", faults=[{"kind": "5xx", "count": 1,
+                                      "path": "upload_phase=transfer"}])
+    patient.publish(rendered("Coba lagi", [big_video]))
+    [post] = stored(fb)
+    obj = video_object(fb, post["media"][0]["id"])
+    assert obj["sha256"] == sha256(big_video.path)
+    assert naps == [1.0]
+    assert phases(fb) == [200, "5xx"] + [200] * 6
+
+
+def test_a_lost_transfer_answer_goes_on_from_the_offset_graph_names(
+        fb: Sandbox, patient: FacebookChannel, big_video: Media, naps: list[float]) -> None:
+    """The chunk arrived, its answer did not: the resend gets 6001/1363037 with the next
+    offsets in error_data, and the upload continues from there without a duplicate byte."""
+    fb.configure("facebook", faults=[{"kind": "timeout_after_apply", "count": 1,
+                                      "path": "upload_phase=transfer"}])
+    patient.publish(rendered("Jawaban hilang", [big_video]))
+    [post] = stored(fb)
+    obj = video_object(fb, post["media"][0]["id"])
+    assert obj["sha256"] == sha256(big_video.path)
+    assert obj["chunks"] == [CHUNK] * 4 + [300_000 - 4 * CHUNK]
+    assert naps == [1.0]
+    assert phases(fb) == [200, "timeout_after_apply", 400] + [200] * 5
+
+
+def test_a_transfer_that_keeps_failing_gives_up_with_a_transient_error(
+        fb: Sandbox, patient: FacebookChannel, big_video: Media, naps: list[float]) -> None:
+    fb.configure("facebook", faults=[{"kind": "5xx", "count": 10,
+                                      "path": "upload_phase=transfer"}])
+    with pytest.raises(TransientError) as info:
+        patient.publish(rendered("Server sibuk", [big_video]))
+    assert (info.value.status, info.value.platform_code) == (503, "2")
+    assert naps == [1.0, 2.0, 4.0]
+    assert stored(fb) == []
+
+
+@pytest.mark.parametrize("kind,error", [("429", RateLimited), ("expired_token", AuthError)])
+def test_a_transfer_refusal_is_not_retried_in_place(fb: Sandbox, patient: FacebookChannel,
+                                                   big_video: Media, naps: list[float],
+                                                   kind: str, error: type) -> None:
+    fb.configure("facebook", faults=[{"kind": kind, "count": 1,
+                                      "path": "upload_phase=transfer"}])
+    with pytest.raises(error):
+        patient.publish(rendered("Ditolak", [big_video]))
+    assert naps == [] and stored(fb) == []
+
+
+def test_expired_token_at_start_creates_nothing(fb: Sandbox, channel: FacebookChannel,
+                                                big_video: Media) -> None:
+    fb.configure("facebook", faults=[{"kind": "expired_token", "count": 1,
+                                      "path": "upload_phase=start"}])
+    with pytest.raises(AuthError) as info:
+        channel.publish(rendered("Token kedaluwarsa", [big_video]))
+    assert info.value.platform_code == "190/463"
+    assert "campaignctl channels login facebook" in info.value.hint
+    assert stored(fb) == [] and fb.emulators["facebook"].upload_sessions == {}
+    assert phases(fb) == ["expired_token"]
+
+
+def test_a_lost_start_answer_is_retryable_not_unknown(fb: Sandbox, channel: FacebookChannel,
+                                                      big_video: Media) -> None:
+    fb.configure("facebook", faults=[{"kind": "timeout_after_apply", "count": 1,
+                                      "path": "upload_phase=start"}])
+    with pytest.raises(TransientError):
+        channel.publish(rendered("Sesi saja", [big_video]))
+    assert stored(fb) == []  # an upload session is no post
+
+
+def test_lost_finish_answer_is_found_by_the_publisher_not_sent_twice(
+        fb: Sandbox, patient: FacebookChannel, big_video: Media, tmp_path: Path) -> None:
+    fb.configure("facebook", faults=[{"kind": "timeout_after_apply", "count": 1,
+                                      "path": "upload_phase=finish"}])
+    post = rendered("Video penting", [big_video])
+    entry = PlanEntry("booster", "launch", "facebook", "facebook", NOW, rendered=post)
+    ledger = Ledger.open(f"sqlite:///{tmp_path / 'ledger.db'}")
+    try:
+        naps: list[float] = []
+        pub = Publisher(ledger, lambda name: patient, clock=lambda: NOW, sleep=naps.append,
+                        backoff_base=0.01)
+        summary = pub.publish([entry], NOW)
+        [result] = summary.results
+        assert result.outcome == "published", summary.to_json()
+        assert "found on the platform" in (result.reason or "")
+        [applied] = stored(fb)
+        assert result.platform_id == applied["id"]
+        assert ledger.get(entry.key).state == PUBLISHED
+        assert phases(fb).count("timeout_after_apply") == 1
+        assert len(phases(fb)) == 7  # one upload only: no second start
+    finally:
+        ledger.close()
 
 
 # --- secrets -------------------------------------------------------------------------

@@ -41,6 +41,11 @@ ERROR = {
             "error_user_title": {"type": "string"},
             "error_user_msg": {"type": "string"},
             "is_transient": {"type": "boolean"},
+            # the resumable upload's 6001/1363037 names the offsets it expects
+            "error_data": {"type": "object", "required": ["start_offset", "end_offset"],
+                           "additionalProperties": False,
+                           "properties": {"start_offset": {"type": "integer", "minimum": 0},
+                                          "end_offset": {"type": "integer", "minimum": 0}}},
             "fbtrace_id": {"type": "string", "minLength": 1},
         }}},
 }
@@ -54,6 +59,16 @@ UNPUBLISHED_PHOTO = {"type": "object", "required": ["id"], "additionalProperties
                      "properties": {"id": OBJECT_ID}}
 DELETED = {"type": "object", "required": ["success"], "additionalProperties": False,
            "properties": {"success": {"const": True}}}
+OFFSET = {"type": "string", "pattern": r"^\d+$"}  # Graph sends the offsets as strings
+# start: {"upload_session_id","video_id","start_offset":"0","end_offset":"1048576"}
+UPLOAD_STARTED = {"type": "object", "additionalProperties": False,
+                  "required": ["upload_session_id", "video_id", "start_offset", "end_offset"],
+                  "properties": {"upload_session_id": OBJECT_ID, "video_id": OBJECT_ID,
+                                 "start_offset": OFFSET, "end_offset": OFFSET}}
+# transfer: the next {"start_offset","end_offset"}
+NEXT_CHUNK = {"type": "object", "additionalProperties": False,
+              "required": ["start_offset", "end_offset"],
+              "properties": {"start_offset": OFFSET, "end_offset": OFFSET}}
 SUMMARY = {"type": "object", "required": ["total_count"],
            "properties": {"total_count": {"type": "integer", "minimum": 0}}}
 # {"shares":{"count":3},"reactions":{"data":[],"summary":{"total_count":7}},
@@ -406,6 +421,127 @@ def test_video_is_processing_then_ready(http, clock: FakeClock, sb: Sandbox) -> 
     clock.now += VIDEO_PROCESSING_SECONDS
     info = http("GET", f"/{V}/{video_id}", params=auth(fields="status")).json()
     assert info["status"]["video_status"] == "ready"
+
+
+# --- the resumable video upload ---------------------------------------------------------
+VIDEO = MP4 + bytes(range(256)) * 40  # 14,240 bytes, not all alike
+
+
+def upload_start(http, size: int = len(VIDEO)) -> dict:
+    resp = http("POST", f"/{V}/{PAGE_ID}/videos",
+                data=auth(upload_phase="start", file_size=str(size)))
+    assert resp.status_code == 200, resp.text
+    valid(resp.json(), UPLOAD_STARTED)
+    return resp.json()
+
+
+def transfer(http, session_id: str, offset: int, chunk: bytes) -> requests.Response:
+    return http("POST", f"/{V}/{PAGE_ID}/videos",
+                data=auth(upload_phase="transfer", upload_session_id=session_id,
+                          start_offset=str(offset)),
+                files={"video_file_chunk": ("chunk", chunk, "application/octet-stream")})
+
+
+def finish(http, session_id: str, **extra: str) -> requests.Response:
+    return http("POST", f"/{V}/{PAGE_ID}/videos",
+                data=auth(upload_phase="finish", upload_session_id=session_id, **extra))
+
+
+def test_resumable_upload_phases_and_shapes(http, sb: Sandbox) -> None:
+    sb.configure("facebook", video_chunk_size=4096)
+    started = upload_start(http)
+    assert (started["start_offset"], started["end_offset"]) == ("0", "4096")
+    session, begin, end = started["upload_session_id"], 0, 4096
+    sizes = []
+    while begin < end:
+        resp = transfer(http, session, begin, VIDEO[begin:end])
+        assert resp.status_code == 200, resp.text
+        valid(resp.json(), NEXT_CHUNK)
+        sizes.append(end - begin)
+        begin, end = int(resp.json()["start_offset"]), int(resp.json()["end_offset"])
+    assert begin == end == len(VIDEO) and sizes == [4096, 4096, 4096, len(VIDEO) - 3 * 4096]
+    assert sb.all_posts()["facebook"] == []  # nothing exists before the finish
+    resp = finish(http, session, description="Video panjang", title="Judul")
+    assert resp.status_code == 200
+    valid(resp.json(), DELETED)  # {"success": true}
+    [post] = sb.all_posts()["facebook"]
+    assert post["text"] == "Video panjang"
+    assert post["media"] == [{"id": started["video_id"], "type": "video", "mime": "video/mp4",
+                              "size": len(VIDEO), "alt": None}]
+    video = sb.emulators["facebook"].objects[started["video_id"]]
+    assert video["sha256"] == hashlib.sha256(VIDEO).hexdigest() and video["name"] == "Judul"
+    info = http("GET", f"/{V}/{started['video_id']}", params=auth(fields="post_id,status"))
+    assert info.json()["post_id"] == post["id"]
+    assert info.json()["status"]["video_status"] == "processing"
+    # the session is spent: neither another chunk nor another finish is accepted
+    assert_graph_error(finish(http, session), 100)
+    assert_graph_error(transfer(http, session, len(VIDEO), b"x"), 100)
+
+
+def test_default_chunk_is_one_mebibyte(http) -> None:
+    started = upload_start(http, 5 * 1024 * 1024)
+    assert started["end_offset"] == str(1024 * 1024)
+    assert upload_start(http, 1000)["end_offset"] == "1000"
+
+
+@pytest.mark.parametrize("case", ["ahead", "repeat", "short_chunk", "early_finish"])
+def test_wrong_offsets_answer_6001_with_the_expected_ones(http, sb: Sandbox,
+                                                          case: str) -> None:
+    sb.configure("facebook", video_chunk_size=4096)
+    session = upload_start(http)["upload_session_id"]
+    assert transfer(http, session, 0, VIDEO[:4096]).status_code == 200
+    if case == "ahead":
+        resp = transfer(http, session, 8192, VIDEO[8192:12288])
+    elif case == "repeat":  # a resend of a chunk that did arrive
+        resp = transfer(http, session, 0, VIDEO[:4096])
+    elif case == "short_chunk":
+        resp = transfer(http, session, 4096, VIDEO[4096:5000])
+    else:
+        resp = finish(http, session, description="Belum lengkap")
+    error = assert_graph_error(resp, 6001, 1363037)
+    assert error["error_data"] == {"start_offset": 4096, "end_offset": 8192}
+    assert error["message"] == "There was a problem uploading your video. Please try again."
+    assert {"error_user_title", "error_user_msg"} <= error.keys()
+    assert transfer(http, session, 4096, VIDEO[4096:8192]).status_code == 200  # goes on
+    assert sb.all_posts()["facebook"] == []
+
+
+@pytest.mark.parametrize("fields,code", [
+    ({"upload_phase": "start"}, 100),                       # no file_size
+    ({"upload_phase": "start", "file_size": "0"}, 100),
+    ({"upload_phase": "start", "file_size": str(11 * 1024 ** 3)}, 6000),  # over 10 GB
+    ({"upload_phase": "transfer", "upload_session_id": "123", "start_offset": "0"}, 100),
+    ({"upload_phase": "finish", "upload_session_id": "123"}, 100),
+    ({"upload_phase": "cancel"}, 100),
+])
+def test_bad_phase_requests(http, fields: dict, code: int) -> None:
+    assert_graph_error(http("POST", f"/{V}/{PAGE_ID}/videos", data=auth(**fields)), code,
+                       1363022 if code == 6000 else None)
+
+
+def test_a_resumable_upload_of_no_video_is_refused_at_finish(http, sb: Sandbox) -> None:
+    junk = b"\0" * 64
+    session = upload_start(http, len(junk))["upload_session_id"]
+    assert transfer(http, session, 0, junk).status_code == 200
+    assert_graph_error(finish(http, session, description="rusak"), 352)
+    assert sb.all_posts()["facebook"] == []
+
+
+def test_faults_aim_at_one_upload_phase(http, sb: Sandbox) -> None:
+    sb.configure("facebook", faults=[{"kind": "5xx", "count": 1,
+                                      "path": "upload_phase=finish"}])
+    assert post_feed(http, "feed is not hit")
+    session = upload_start(http)["upload_session_id"]
+    assert transfer(http, session, 0, VIDEO).status_code == 200
+    assert_graph_error(finish(http, session, description="v"), 2, status=503)
+    assert finish(http, session, description="v").json() == {"success": True}
+    assert len(sb.all_posts()["facebook"]) == 2
+
+
+def test_upload_sessions_are_not_kept_in_the_state_file(http, sb: Sandbox) -> None:
+    upload_start(http)
+    state = sb.emulators["facebook"].export_state()
+    assert "upload_sessions" not in state and "video_chunk_size" not in state
 
 
 def test_posts_listing_for_the_sandbox_command(http, sb: Sandbox) -> None:

@@ -17,12 +17,20 @@ it, so there is nothing to store in the token store: an expired token is an Auth
 redirect (channels/oauth.py; credentials ``app_id`` and ``app_secret``), or a short-lived user
 token the user pastes (``user_token=``, e.g. from the Graph API Explorer); then the long-lived
 exchange and ``/me/accounts``. Only the Page token is stored; the user tokens are dropped.
+
+Videos go through Graph's legacy resumable upload on the video host (API-NOTES.md section 2,
+Videos): ``upload_phase=start`` (file_size), then ``transfer`` of each byte range Graph names
+(``start_offset``..``end_offset``, read from the file one chunk at a time), then ``finish``
+with the description. These are plain ``requests`` POSTs on the same session as the SDK's
+calls; Graph's answers go through the same error mapping. Only ``finish`` makes anything
+visible, so only a lost answer to it is an UnknownOutcome.
 """
 
 from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -57,6 +65,12 @@ METRIC_FIELDS = "shares,reactions.summary(total_count).limit(0),comments.summary
 #   https://developers.facebook.com/blog/post/2025/08/15/page-insights-api-updates/
 REACH_METRICS = ("post_total_media_view_unique", "post_impressions_unique")
 DEFAULT_RETRY_SECONDS = 15 * 60  # when a rate-limit answer says nothing about regaining access
+# A failed chunk of a video upload is sent again after these pauses (Graph keys a chunk by its
+# offset, so a resend is harmless); then the error goes to the publisher.
+CHUNK_RETRY_DELAYS = (1.0, 2.0, 4.0)
+# Graph's 6001/1363037 "problem uploading your video" carries in ``error_data`` the offsets it
+# expects next: after a lost transfer answer, the upload goes on from there.
+RESUME_SUBCODE = 1363037
 
 RATE_LIMIT_CODES = {4, 17, 32, 613} | set(range(80000, 80015))
 TRANSIENT_CODES = {1, 2}
@@ -113,9 +127,11 @@ class FacebookChannel(Channel):
     )
 
     def __init__(self, account: Account, secrets: SecretSource, *, base_url: str | None = None,
-                 timeout: float = 30.0, clock: Callable[[], datetime] | None = None) -> None:
+                 timeout: float = 30.0, clock: Callable[[], datetime] | None = None,
+                 sleep: Callable[[float], None] | None = None) -> None:
         super().__init__(account, secrets, base_url=base_url, timeout=timeout, clock=clock)
         self._sessions: dict[bool, Any] = {}  # built on first use: no SDK import here
+        self.sleep = sleep or time.sleep  # between retries of a video chunk
 
     # --- plumbing --------------------------------------------------------------------
     @property
@@ -342,8 +358,8 @@ class FacebookChannel(Channel):
         total = sum(m.path.stat().st_size for m in post.media)
         sent = [0]
 
-        def advance(media: Media) -> None:
-            sent[0] += media.path.stat().st_size
+        def advance(nbytes: int) -> None:
+            sent[0] += nbytes
             if progress:
                 progress(sent[0], total)
 
@@ -393,7 +409,7 @@ class FacebookChannel(Channel):
                                 files={"source": (media.path.name, fh, media.mime or
                                                   "application/octet-stream")},
                                 applies=False)
-        advance(media)
+        advance(media.path.stat().st_size)
         return str(result["id"])
 
     def _publish_photo(self, message: str, media: Media, published: bool,
@@ -408,23 +424,44 @@ class FacebookChannel(Channel):
             result = self._call(f"{self.page_id}/photos", post_args=args,
                                 files={"source": (media.path.name, fh, media.mime or
                                                   "application/octet-stream")})
-        advance(media)
+        advance(media.path.stat().st_size)
         photo_id = str(result["id"])
         post_id = str(result.get("post_id") or photo_id)
         return Published(post_id, self._post_url(post_id), [post_id, photo_id],
                          {"photo_id": photo_id, "graph_version": self.version})
 
     def _publish_video(self, message: str, media: Media, published: bool,
-                       advance: Any) -> Published:
-        args = {"description": message}
+                       advance: Callable[[int], None]) -> Published:
+        """Graph's resumable upload: start, each byte range Graph asks for, finish."""
+        size = media.path.stat().st_size
+        answer = self._video_post({"upload_phase": "start", "file_size": str(size)})
+        try:
+            session_id, video_id = str(answer["upload_session_id"]), str(answer["video_id"])
+        except KeyError:
+            raise self._unreadable(self._session(True)) from None
+        begin, end = self._offsets(answer)
+        acked = 0
+        with media.path.open("rb") as fh:
+            while begin < end:
+                fh.seek(begin)
+                chunk = fh.read(end - begin)  # one chunk in memory, never the whole file
+                if len(chunk) != end - begin:
+                    raise TransientError(
+                        t("the video file {path} changed during the upload to Facebook",
+                          path=media.path.name),
+                        t("let the file be written completely, then publish again"),
+                        channel=self.name)
+                begin, end = self._transfer(session_id, begin, chunk, media.path.name)
+                del chunk
+                if begin > acked:
+                    advance(begin - acked)
+                    acked = begin
+        args = {"upload_phase": "finish", "upload_session_id": session_id,
+                "description": message}
         if not published:
             args["published"] = "false"
-        with media.path.open("rb") as fh:
-            result = self._call(f"{self.page_id}/videos", post_args=args, video=True,
-                                files={"source": (media.path.name, fh,
-                                                  media.mime or "video/mp4")})
-        advance(media)
-        video_id = str(result["id"])
+        # The one call that makes the video and its post: a lost answer is an unknown outcome.
+        self._video_post(args, applies=True)
         try:
             info = self._call(video_id, args={"fields": "post_id,permalink_url,status"})
         except ChannelError:
@@ -437,6 +474,79 @@ class FacebookChannel(Channel):
         ids = [post_id, video_id] if post_id != video_id else [video_id]
         return Published(post_id, url, ids, {"video_id": video_id, "video_status": status,
                                              "graph_version": self.version})
+
+    def _transfer(self, session_id: str, begin: int, chunk: bytes,
+                  name: str) -> tuple[int, int]:
+        """Send one chunk, again after a short pause if it fails on the way; the next range."""
+        sent = (begin, begin + len(chunk))
+        for attempt in range(len(CHUNK_RETRY_DELAYS) + 1):
+            try:
+                answer = self._video_post(
+                    {"upload_phase": "transfer", "upload_session_id": session_id,
+                     "start_offset": str(begin)},
+                    files={"video_file_chunk": (name, chunk, "application/octet-stream")},
+                    sent=sent)
+                return self._offsets(answer)
+            except TransientError:
+                if attempt == len(CHUNK_RETRY_DELAYS):
+                    raise
+                self.sleep(CHUNK_RETRY_DELAYS[attempt])
+        raise AssertionError("unreachable")  # the loop returns or raises
+
+    def _offsets(self, answer: Any) -> tuple[int, int]:
+        """Graph's ``start_offset``/``end_offset`` (strings in answers, numbers in errors)."""
+        try:
+            begin, end = int(answer["start_offset"]), int(answer["end_offset"])
+        except (KeyError, TypeError, ValueError):
+            raise self._unreadable(self._session(True)) from None
+        if not 0 <= begin <= end:
+            raise self._unreadable(self._session(True))
+        return begin, end
+
+    def _unreadable(self, session: Any) -> TransientError:
+        status = getattr(getattr(session.local, "response", None), "status_code", None)
+        return TransientError(
+            t("Facebook sent an unreadable answer (HTTP {status})", status=status),
+            t("try again later"), channel=self.name, status=status)
+
+    def _video_post(self, fields: dict[str, str], *, files: dict[str, Any] | None = None,
+                    applies: bool = False, sent: tuple[int, int] | None = None) -> Any:
+        """One POST of the resumable upload to ``/{page}/videos`` on Graph's video host.
+
+        With ``sent`` (a transfer's byte range), Graph's "wrong offset" error that names other
+        offsets is the answer to go on with: the chunk arrived before, its answer did not."""
+        import facebook
+        import requests
+
+        session = self._session(True)
+        token = self.secrets.require(self.account, "page_access_token")
+        # The token rides in the body, never the URL, so no exception text can show it.
+        data = {**fields, "access_token": token.reveal()}
+        session.local.response = None
+        try:
+            response = session.post(f"{session.base}{self.version}/{self.page_id}/videos",
+                                    data=data, files=files, timeout=self.timeout)
+        except requests.RequestException as exc:
+            raise self._network_error(exc, "POST", applies) from None
+        session.local.response = response
+        try:
+            result = response.json()
+        except ValueError:
+            result = None
+        error = result.get("error") if isinstance(result, dict) else None
+        if not isinstance(result, dict) or (error is None and response.status_code >= 400):
+            raise self._unreadable(session)  # e.g. a gateway's HTML page: retryable
+        if error is None:
+            return result
+        if sent is not None and isinstance(error, dict) \
+                and error.get("error_subcode") == RESUME_SUBCODE:
+            expected = error.get("error_data")
+            if isinstance(expected, dict) and "start_offset" in expected:
+                offsets = self._offsets(expected)
+                if offsets != sent:
+                    return {"start_offset": offsets[0], "end_offset": offsets[1]}
+        raise self._graph_error(facebook.GraphAPIError(result), response)
+
 
     # --- delete, metrics, check, find_recent -----------------------------------------
     def delete(self, published: Published) -> None:

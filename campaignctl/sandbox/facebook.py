@@ -7,7 +7,17 @@ version like the real API: ``/v24.0/{page-id}/feed``.
     POST   /vN.M/{page-id}/feed      message, link, published, attached_media[i]={"media_fbid"}
     POST   /vN.M/{page-id}/photos    multipart source (or url), caption, published,
                                      alt_text_custom
-    POST   /vN.M/{page-id}/videos    multipart source, description, title (non-resumable)
+    POST   /vN.M/{page-id}/videos    the legacy resumable upload (Graph's video host,
+                                     graph-video.facebook.com, in production), by upload_phase:
+        start     file_size -> {"upload_session_id", "video_id", "start_offset": "0",
+                  "end_offset"} (offsets are strings, as Graph sends them)
+        transfer  upload_session_id, start_offset, multipart video_file_chunk (exactly the
+                  bytes start_offset..end_offset) -> the next {"start_offset", "end_offset"};
+                  equal offsets mean every byte is in
+        finish    upload_session_id, description, title, published -> {"success": true}; only
+                  now do the video and its post exist
+                                     without upload_phase: the simple upload, multipart
+                                     source, description, title, published -> {"id": "<video>"}
     GET    /vN.M/{page-id}/feed      ?fields=message,created_time&since=&limit=  (also /posts)
     GET    /vN.M/{object-id}?fields= a post, photo or video
     GET    /vN.M/?ids=a,b&fields=    several objects at once (at most 50 ids)
@@ -37,9 +47,23 @@ Choices where Graph is unclear or where the sandbox is stricter on purpose:
   accessible alternative description"); it is stored with the photo and shown by ``posts()``.
 - Photos must be JPEG, PNG, GIF, BMP or TIFF (by content) and under 10 MB (the Photo
   reference's limit for static images). Videos must start with an ISO-BMFF ``ftyp`` box
-  (mp4/mov) and be at most ``VIDEO_MAX_BYTES`` (1 GB, the non-resumable upload limit);
-  a video reports ``status.video_status`` "processing" for ``VIDEO_PROCESSING_SECONDS``
-  after upload, then "ready".
+  (mp4/mov; checked on the whole file, at finish for a resumable upload) and be at most
+  ``VIDEO_MAX_BYTES`` (1 GB) by the simple upload or ``RESUMABLE_MAX_BYTES`` (10 GB, the
+  ``file_size`` at start) by the resumable one; a video reports ``status.video_status``
+  "processing" for ``VIDEO_PROCESSING_SECONDS`` after upload, then "ready".
+- Resumable upload: Graph picks each chunk's size; here every ``end_offset`` is
+  ``start_offset`` + the ``video_chunk_size`` setting (default ``DEFAULT_CHUNK_BYTES``, 1 MiB;
+  tests set a few KiB), capped at the file size. A transfer at any offset but the expected
+  one, or whose chunk is not exactly that range, and a finish before every byte is in,
+  answer Graph's 6001/1363037 "There was a problem uploading your video" with the expected
+  offsets in ``error_data`` (the shape of real answers, e.g. facebookarchive/php-graph-sdk
+  #821), so a client whose transfer answer was lost goes on from there. An unknown or
+  finished upload_session_id answers code 100. The sandbox keeps, per session, the size,
+  sha256 and chunk sizes of the bytes received (not the bytes): the video made at finish
+  carries ``sha256`` and ``chunks`` for tests. Sessions are not kept in the state file, and
+  the chunk size setting goes with a reset. A fault's ``path`` is matched against the path
+  and, for a resumable POST, ``?upload_phase=<phase>`` after it: ``"path":
+  "upload_phase=finish"`` aims at the finish only, ``"/videos"`` at every phase.
 - Every error is HTTP 400 with Graph's ``{"error": {...}}`` body, except injected 5xx
   faults (HTTP 503, code 2, ``is_transient``).
 - An identical message posted again within an hour is refused with code 506 (duplicate).
@@ -65,6 +89,7 @@ so a report made later always shows numbers at least as large as an earlier one.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import math
@@ -92,6 +117,9 @@ MIN_VERSION = (21, 0)
 TEXT_MAX = 63206
 PHOTO_MAX_BYTES = 10 * 1024 * 1024
 VIDEO_MAX_BYTES = 1024 * 1024 * 1024
+RESUMABLE_MAX_BYTES = 10 * 1024 ** 3  # 10 GB (API-NOTES: legacy resumable flow limits)
+DEFAULT_CHUNK_BYTES = 1024 * 1024
+UPLOAD_PHASES = ("start", "transfer", "finish")
 VIDEO_PROCESSING_SECONDS = 5.0
 IDS_MAX = 50
 DUPLICATE_WINDOW_SECONDS = 3600
@@ -154,14 +182,16 @@ class GraphError(Exception):
     def __init__(self, code: int, message: str, *, subcode: int | None = None,
                  type_: str = "OAuthException", status: int = 400,
                  user_title: str | None = None, user_msg: str | None = None,
-                 transient: bool = False) -> None:
+                 transient: bool = False, data: dict[str, Any] | None = None) -> None:
         super().__init__(message)
         self.code, self.message, self.subcode, self.type = code, message, subcode, type_
         self.status, self.user_title, self.user_msg = status, user_title, user_msg
-        self.transient = transient
+        self.transient, self.data = transient, data
 
     def body(self) -> dict[str, Any]:
         error: dict[str, Any] = {"message": self.message, "type": self.type, "code": self.code}
+        if self.data is not None:
+            error["error_data"] = self.data
         if self.subcode is not None:
             error["error_subcode"] = self.subcode
         if self.transient:
@@ -195,18 +225,27 @@ def _not_found(object_id: str, method: str) -> GraphError:
         subcode=33, type_="GraphMethodException")
 
 
+def _too_big() -> GraphError:
+    return GraphError(6000, "There was a problem uploading your video file. Please try again "
+                      "with another file.", subcode=1363022)
+
+
 class FacebookEmulator(Emulator):
     """One Facebook Page: feed posts, photos (single and multi), videos, metrics, delete."""
 
     name = "facebook"
     # Insights settings are per-run, like faults: a reset or restart brings the defaults.
-    _TRANSIENT = Emulator._TRANSIENT | {"read_insights", "insights_metrics"}
+    # Upload sessions hold running hashes (which do not pickle) and are not worth keeping.
+    _TRANSIENT = Emulator._TRANSIENT | {"read_insights", "insights_metrics", "video_chunk_size",
+                                        "upload_sessions"}
 
     def reset(self) -> None:
         """Forget every post, photo and video."""
         self.objects: dict[str, dict[str, Any]] = {}  # every id: posts, photos, videos
         self.read_insights = True  # False: the Page token lacks the insights permission
         self.insights_metrics: frozenset[str] = INSIGHTS_ON  # the metrics Graph accepts
+        self.video_chunk_size = DEFAULT_CHUNK_BYTES  # what each end_offset adds
+        self.upload_sessions: dict[str, dict[str, Any]] = {}  # resumable uploads by session id
         self._next_id = 1000
         self._calls: list[float] = []
         # Login: dialog codes, user tokens (-> expiry, kind, scopes), Page tokens issued.
@@ -216,10 +255,18 @@ class FacebookEmulator(Emulator):
         self.page_tokens: set[str] = set()
 
     def configure(self, body: dict[str, Any]) -> None:
-        """The core's settings plus ``read_insights`` (bool) and ``insights_metrics`` (the
-        metric names insights accept; others answer code 100)."""
+        """The core's settings plus ``read_insights`` (bool), ``insights_metrics`` (the
+        metric names insights accept; others answer code 100) and ``video_chunk_size`` (bytes
+        per resumable chunk; null for the default)."""
         super().configure(body)
         with self.lock:
+            if "video_chunk_size" in body:
+                size = body["video_chunk_size"]
+                if size is None:
+                    size = DEFAULT_CHUNK_BYTES
+                if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+                    raise ValueError("video_chunk_size must be a positive number of bytes")
+                self.video_chunk_size = size
             if "read_insights" in body:
                 self.read_insights = bool(body["read_insights"])
             if "insights_metrics" in body:
@@ -231,6 +278,15 @@ class FacebookEmulator(Emulator):
                                      f"{sorted(INSIGHTS_METRICS)}")
                 else:
                     self.insights_metrics = frozenset(names)
+
+    def _take_fault(self, req: Request) -> Any:
+        """Faults may aim at one phase of a resumable upload: "upload_phase=finish"."""
+        if req.method == "POST" and req.path.rstrip("/").endswith("/videos"):
+            phase = self._fields(req).get("upload_phase")
+            if phase:
+                return super()._take_fault(
+                    dataclasses.replace(req, path=f"{req.path}?upload_phase={phase}"))
+        return super()._take_fault(req)
 
     # --- helpers ---------------------------------------------------------------------
     def _new_id(self) -> str:
@@ -636,23 +692,36 @@ class FacebookEmulator(Emulator):
         return {"id": photo_id, "post_id": post["id"]}
 
     def _post_video(self, req: Request, fields: dict[str, str]) -> dict[str, Any]:
+        phase = fields.get("upload_phase")
+        if phase is not None:
+            if phase not in UPLOAD_PHASES:
+                raise GraphError(100, f"(#100) upload_phase must be one of "
+                                 f"{', '.join(UPLOAD_PHASES)}")
+            return getattr(self, f"_upload_{phase}")(req, fields)
         if "multipart" not in req.headers.get("content-type", ""):
             raise GraphError(100, "(#100) A video file is required: send it as multipart "
-                             "'source' (this sandbox has no file_url or resumable upload)")
+                             "'source' or use upload_phase=start (this sandbox has no "
+                             "file_url)")
         data = req.multipart().get("source") or b""
         if not data:
             raise GraphError(100, "(#100) Requires upload file")
-        if data[4:8] != b"ftyp":
+        if len(data) > VIDEO_MAX_BYTES:
+            raise _too_big()
+        video_id = self._new_id()
+        self._add_video(video_id, data[:8], len(data), hashlib.sha256(data).hexdigest(),
+                        [len(data)], fields)
+        return {"id": video_id}
+
+    def _add_video(self, video_id: str, head: bytes, size: int, digest: str,
+                   chunks: list[int], fields: dict[str, str]) -> dict[str, Any]:
+        """The video object and its Page post, from the bytes received (by either upload)."""
+        if head[4:8] != b"ftyp":
             raise GraphError(352, "(#352) Sorry, the video file you selected is in a format "
                              "that we don't support.")
-        if len(data) > VIDEO_MAX_BYTES:
-            raise GraphError(6000, "There was a problem uploading your video file. Please try "
-                             "again with another file.", subcode=1363022)
         description = fields.get("description", "")
-        video_id = self._new_id()
-        video = {"id": video_id, "kind": "video", "published": True, "size": len(data),
+        video = {"id": video_id, "kind": "video", "published": True, "size": size,
                  "mime": "video/mp4", "description": description, "name": fields.get("title"),
-                 "created": self.clock(),
+                 "created": self.clock(), "sha256": digest, "chunks": chunks,
                  "url": f"https://www.facebook.com/{PAGE_ID}/videos/{video_id}"}
         self.objects[video_id] = video
         try:
@@ -661,7 +730,69 @@ class FacebookEmulator(Emulator):
         except GraphError:
             del self.objects[video_id]
             raise
-        return {"id": video_id}
+        return video
+
+    def _next_range(self, offset: int, size: int) -> dict[str, str]:
+        return {"start_offset": str(offset),
+                "end_offset": str(min(offset + self.video_chunk_size, size))}
+
+    def _session(self, fields: dict[str, str]) -> dict[str, Any]:
+        session = self.upload_sessions.get(fields.get("upload_session_id", ""))
+        if session is None:
+            raise GraphError(100, "(#100) Invalid upload_session_id: no upload in progress "
+                             "with this id (unknown, or already finished)")
+        return session
+
+    @staticmethod
+    def _wrong_offset(expected: dict[str, str]) -> GraphError:
+        return GraphError(
+            6001, "There was a problem uploading your video. Please try again.",
+            subcode=1363037, user_title="Error Uploading Video",
+            user_msg="There was a problem uploading your video. Please try uploading it again.",
+            data={k: int(v) for k, v in expected.items()})
+
+    def _upload_start(self, req: Request, fields: dict[str, str]) -> dict[str, Any]:
+        raw = fields.get("file_size", "")
+        if not raw.isdigit() or int(raw) < 1:
+            raise GraphError(100, "(#100) The parameter file_size is required and must be a "
+                             "positive number of bytes")
+        size = int(raw)
+        if size > RESUMABLE_MAX_BYTES:
+            raise _too_big()
+        session_id = self._new_id()
+        video_id = self._new_id()  # reserved now; the video exists only after finish
+        self.upload_sessions[session_id] = {
+            "video_id": video_id, "size": size, "offset": 0, "head": b"",
+            "hash": hashlib.sha256(), "chunks": []}
+        return {"upload_session_id": session_id, "video_id": video_id,
+                **self._next_range(0, size)}
+
+    def _upload_transfer(self, req: Request, fields: dict[str, str]) -> dict[str, Any]:
+        session = self._session(fields)
+        expected = self._next_range(session["offset"], session["size"])
+        chunk = (req.multipart().get("video_file_chunk")
+                 if "multipart" in req.headers.get("content-type", "") else None)
+        if chunk is None:
+            raise GraphError(100, "(#100) Requires upload file: send the chunk as multipart "
+                             "video_file_chunk")
+        want = int(expected["end_offset"]) - session["offset"]
+        if fields.get("start_offset") != expected["start_offset"] or len(chunk) != want:
+            raise self._wrong_offset(expected)
+        if len(session["head"]) < 8:
+            session["head"] += chunk[:8 - len(session["head"])]
+        session["hash"].update(chunk)
+        session["chunks"].append(len(chunk))
+        session["offset"] += len(chunk)
+        return self._next_range(session["offset"], session["size"])
+
+    def _upload_finish(self, req: Request, fields: dict[str, str]) -> dict[str, Any]:
+        session = self._session(fields)
+        if session["offset"] != session["size"]:
+            raise self._wrong_offset(self._next_range(session["offset"], session["size"]))
+        del self.upload_sessions[fields["upload_session_id"]]
+        self._add_video(session["video_id"], session["head"], session["size"],
+                        session["hash"].hexdigest(), session["chunks"], fields)
+        return {"success": True}
 
     def _delete(self, obj: dict[str, Any]) -> None:
         self.objects.pop(obj["id"], None)
