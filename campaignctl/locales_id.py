@@ -1257,3 +1257,11 @@ MESSAGES.update({
     "no reach: Facebook accepts none of the reach metrics ({names})":
         "tidak ada jangkauan: Facebook tidak menerima satu pun metrik jangkauan ({names})",
 })
+
+# Facebook resumable video upload.
+MESSAGES.update({
+    "the video file {path} changed during the upload to Facebook":
+        "berkas video {path} berubah selama diunggah ke Facebook",
+    "let the file be written completely, then publish again":
+        "tunggu sampai berkas selesai ditulis, lalu terbitkan lagi",
+})
