@@ -200,6 +200,49 @@ def human_duration(seconds: float, *, beside: float | None = None) -> str:
     return " ".join(parts)
 
 
+def size(path: Path) -> int | None:
+    """A file's size in bytes from one stat (the same one the caches key on); None when it
+    is missing or not a regular file."""
+    key = _key(Path(path))
+    return None if key is None else key[2]
+
+
+_SIZE_UNITS = ("B", "KB", "MB", "GB", "TB")
+
+
+def human_size(size: int, *, beside: int | None = None) -> str:
+    """A file size for people in the current language: "7.2 MB", "512 MB", "830 B".
+
+    Units are binary, as the platforms count (1 MB = 1024 * 1024 bytes), with at most one
+    decimal. Shown next to a limit (``beside``), it rounds away from that limit, so 5 MB and
+    one byte beside 5 MB reads "5.1 MB", never the limit itself. Integer arithmetic keeps
+    that true for limits of many GB.
+    """
+    size = max(int(size), 0)
+    place = 0
+    while place < len(_SIZE_UNITS) - 1 and size >= 1024 ** (place + 1):
+        place += 1
+
+    def tenths_in(unit: int) -> int:
+        if beside is not None and size > beside:
+            return -(-size * 10 // unit)  # up
+        if beside is not None and size < beside:
+            return size * 10 // unit  # down
+        return (size * 20 + unit) // (2 * unit)  # nearest, halves up
+
+    tenths = tenths_in(1024 ** place)
+    while place < len(_SIZE_UNITS) - 1 and tenths >= 10240:  # 1023.96 MB reads "1 GB"
+        place += 1
+        tenths = tenths_in(1024 ** place)
+    if place == 0:
+        shown = str(size)
+    else:
+        shown = str(tenths // 10) if tenths % 10 == 0 else f"{tenths // 10}.{tenths % 10}"
+    if language() == "id":
+        shown = shown.replace(".", ",")
+    return f"{shown} {_SIZE_UNITS[place]}"
+
+
 def clear_cache() -> None:
     """Forget every sniffed file (tests; long-running services after edits are already safe)."""
     _cache.clear()

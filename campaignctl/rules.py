@@ -2,9 +2,9 @@
 
 The generic checks read the limits each channel declares as data
 (``campaignctl.channels.limits_for``): text length by the platform's own counting, media
-counts, alt text, video length. The few rules that are not plain numbers (YouTube's title
-and tags, TikTok's privacy levels, Facebook's "text or media") live in one small function
-per platform below. Nothing here touches the network or imports a platform SDK.
+counts, alt text, video length, file sizes. The few rules that are not plain numbers
+(YouTube's title and tags, TikTok's privacy levels, Facebook's "text or media") live in one
+small function per platform below. Nothing here touches the network or imports a platform SDK.
 
 Every problem names the YAML file:line it comes from, says what is wrong with numbers,
 and what to do.
@@ -177,12 +177,14 @@ def check(post: RenderedPost, mark: Mark | None, *, root: Path | None = None,
     typed = [_typed(m, root) for m in post.media]
     problems += _check_media_files(post, typed, mark, root, limits)
     problems += _check_media_counts(post, typed, mark, limits, name)
+
+    def where(option: str) -> Mark | None:
+        return (marks or {}).get(f"options.{post.platform}.{option}") or mark
+
     problems += _check_media_durations(post, typed, mark, root, limits, name)
+    problems += _check_media_sizes(post, typed, mark, root, limits, name, where)
     specific = _PLATFORM_CHECKS.get(post.platform)
     if specific is not None:
-        def where(option: str) -> Mark | None:
-            return (marks or {}).get(f"options.{post.platform}.{option}") or mark
-
         problems += specific(post, typed, mark, where)
     return problems
 
@@ -370,6 +372,72 @@ def _check_media_durations(post: RenderedPost, typed: list[Media], mark: Mark | 
                          path=shown, length=media_mod.human_duration(seconds, beside=low),
                          platform=name, limit=media_mod.human_duration(low)),
                 t("use a longer clip, or attach a picture instead"), code="media-duration"))
+    return problems
+
+
+def _check_media_sizes(post: RenderedPost, typed: list[Media], mark: Mark | None,
+                       root: Path | None, limits: Limits, name: str,
+                       where_option: Callable[[str], Mark | None]) -> list[Problem]:
+    """One problem per file over its platform's size limit (an error), or over a recommended
+    size (a warning). The size comes from one stat of the file."""
+    problems = []
+    shrink = t("make it smaller (export as JPEG, or reduce its size)")
+    for item in typed:
+        if item.kind is None:  # missing or not media: _check_media_files said so
+            continue
+        gif_own = item.kind == "gif" and limits.max_gif_bytes is not None
+        if item.kind == "video":
+            high, soft = limits.max_video_bytes, None
+        elif gif_own:
+            high, soft = limits.max_gif_bytes, None
+        else:
+            high, soft = limits.max_image_bytes, limits.image_bytes_warn
+        if high is None and soft is None:
+            continue
+        path = item.path if root is None or item.path.is_absolute() else root / item.path
+        size = media_mod.size(path)
+        if size is None:
+            continue
+        over = high if high is not None and size > high else None
+        if over is None and (soft is None or size <= soft):
+            continue
+        limit = over if over is not None else soft
+        assert limit is not None
+        fields = {"path": _shown(item.path, root), "platform": name,
+                  "size": media_mod.human_size(size, beside=limit),
+                  "limit": media_mod.human_size(limit)}
+        where = item.mark or mark
+        if over is None:
+            problems.append(_problem(
+                where, t("{path} is {size}; {platform} recommends pictures under {limit}",
+                         **fields), shrink, severity="warning", code="media-size"))
+        elif item.kind == "video":
+            problems.append(_problem(
+                where, t("{path} is {size}; {platform} accepts videos up to {limit}", **fields),
+                t("compress it (a lower bitrate or resolution), or trim it"),
+                code="media-size"))
+        elif gif_own:
+            problems.append(_problem(
+                where, t("{path} is {size}; {platform} accepts GIFs up to {limit}", **fields),
+                t("make it smaller (fewer frames or a smaller size), or attach it as an MP4 "
+                  "video"), code="media-size"))
+        else:
+            problems.append(_problem(
+                where, t("{path} is {size}; {platform} accepts pictures up to {limit}",
+                         **fields), shrink, code="media-size"))
+    thumb_max, thumbnail = limits.max_thumbnail_bytes, post.options.get("thumbnail")
+    if thumb_max is not None and thumbnail:  # a file path, relative like media
+        written = Path(str(thumbnail))
+        path = written if root is None or written.is_absolute() else root / written
+        size = media_mod.size(path)
+        if size is not None and size > thumb_max:
+            problems.append(_problem(
+                where_option("thumbnail"),
+                t("thumbnail {path} is {size}; {platform} accepts thumbnails up to {limit}",
+                  path=_shown(written, root), platform=name,
+                  size=media_mod.human_size(size, beside=thumb_max),
+                  limit=media_mod.human_size(thumb_max)),
+                shrink, code="media-size"))
     return problems
 
 

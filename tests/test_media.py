@@ -207,3 +207,46 @@ def test_human_duration_uses_a_decimal_comma_in_indonesian():
         assert media.human_duration(1.5).startswith("1,5 ")
     finally:
         set_language(None)
+
+
+MB = 1024 * 1024
+
+
+@pytest.mark.parametrize("size, beside, shown", [
+    (0, None, "0 B"),
+    (830, None, "830 B"),
+    (1536, None, "1.5 KB"),
+    (5 * MB, None, "5 MB"),
+    (int(7.2 * MB), None, "7.2 MB"),
+    (512 * MB, None, "512 MB"),
+    (4 * 1024 * MB, None, "4 GB"),
+    (256 * 1024 * MB, None, "256 GB"),
+    (1024 * MB - 1, None, "1 GB"),  # rounds up into the next unit
+    (5 * MB + 1, 5 * MB, "5.1 MB"),  # never reads as the limit it exceeds
+    (4 * 1024 * MB + 1, 4 * 1024 * MB, "4.1 GB"),  # exact even where floats are not
+    (5 * MB - 1, 5 * MB, "4.9 MB"),
+    (1024 * MB - 1, 1024 * MB, "1023.9 MB"),
+])
+def test_human_size(size, beside, shown):
+    assert media.human_size(size, beside=beside) == shown
+
+
+def test_human_size_uses_a_decimal_comma_in_indonesian():
+    from campaignctl.i18n import set_language
+
+    set_language("id")
+    try:
+        assert media.human_size(int(7.2 * MB)) == "7,2 MB"
+    finally:
+        set_language(None)
+
+
+def test_size_is_one_stat_and_none_for_missing_or_folders(tmp_path):
+    path = tmp_path / "big.png"
+    with open(path, "wb") as fh:
+        fh.write((DATA / "poster.png").read_bytes())
+        fh.truncate(7 * MB)
+    assert media.size(path) == 7 * MB
+    assert media.sniff(path) == ("image", "image/png")  # sparse, still a picture
+    assert media.size(tmp_path / "nope.png") is None
+    assert media.size(tmp_path) is None

@@ -570,3 +570,133 @@ def test_example_workspace_video_fits_every_channel():
     for platform in ("x", "facebook", "youtube", "tiktok"):
         found = rules.check(rp(platform, "Halo", [item]), MARK, root=REPO)
         assert [p for p in found if p.code == "media-duration"] == [], platform
+
+
+# --- file size -----------------------------------------------------------------------------
+# Big files cost nothing: a real fixture (so the content sniff still sees a picture or video)
+# grown with truncate() into a sparse file. clip.mp4 records no length, so no duration check
+# joins in.
+
+MB = 1024 * 1024
+
+
+def sized(name: str, size: int, source: str = IMG) -> str:
+    """Write media/<name>: ``source``'s bytes grown to ``size`` bytes (sparse)."""
+    with open(Path("media", name), "wb") as fh:
+        fh.write((DATA / source).read_bytes())
+        fh.truncate(size)
+    return name
+
+
+def sizes(post: RenderedPost, **kwargs) -> list[tuple[str, str]]:
+    return [(p.severity, p.message) for p in rules.check(post, MARK, **kwargs)
+            if p.code == "media-size"]
+
+
+def test_x_picture_over_5_mb_is_an_error():
+    item_mark = Mark("campaigns/booster.yaml", 23)
+    (problem,) = errors(rp("x", "Halo", [m(sized("poster-big.png", int(7.2 * MB)),
+                                           mark=item_mark)]))
+    assert (problem.file, problem.line, problem.code) == ("campaigns/booster.yaml", 23,
+                                                          "media-size")
+    assert problem.message == "media/poster-big.png is 7.2 MB; X accepts pictures up to 5 MB"
+    assert problem.hint == "make it smaller (export as JPEG, or reduce its size)"
+
+
+def test_just_over_the_size_limit_never_reads_as_the_limit():
+    (problem,) = errors(rp("x", "Halo", [m(sized("big.jpg", 5 * MB + 1, JPG))]))
+    assert problem.message == "media/big.jpg is 5.1 MB; X accepts pictures up to 5 MB"
+
+
+def test_x_gif_has_its_own_15_mb_limit():
+    assert sizes(rp("x", "Halo", [m(sized("ten.gif", 10 * MB, GIF))])) == []
+    (problem,) = errors(rp("x", "Halo", [m(sized("big.gif", 16 * MB, GIF))]))
+    assert problem.message == "media/big.gif is 16 MB; X accepts GIFs up to 15 MB"
+    assert problem.code == "media-size" and "MP4" in problem.hint
+
+
+def test_facebook_photo_over_4_mb_is_only_a_warning():
+    found = rules.check(rp("facebook", "Halo", [m(sized("big.png", int(4.5 * MB)))]), MARK)
+    assert [(p.severity, p.code) for p in found] == [("warning", "media-size")]
+    assert found[0].message == ("media/big.png is 4.5 MB; Facebook recommends pictures "
+                                "under 4 MB")
+    # A GIF is a photo on Facebook: the same recommendation.
+    assert sizes(rp("facebook", "Halo", [m(sized("big.gif", 5 * MB, GIF))])) == [
+        ("warning", "media/big.gif is 5 MB; Facebook recommends pictures under 4 MB")]
+
+
+def test_facebook_photo_over_10_mb_is_an_error():
+    assert sizes(rp("facebook", "Halo", [m(sized("huge.png", 11 * MB))])) == [
+        ("error", "media/huge.png is 11 MB; Facebook accepts pictures up to 10 MB")]
+
+
+def test_tiktok_photo_over_20_mb():
+    assert sizes(rp("tiktok", "Halo", [m(sized("big.jpg", 21 * MB, JPG))])) == [
+        ("error", "media/big.jpg is 21 MB; TikTok accepts pictures up to 20 MB")]
+
+
+def test_video_over_512_mb_fails_on_x_only():
+    post = rp("x", "Halo", [m(sized("big.mp4", 512 * MB + 1, VID))])
+    (problem,) = errors(post)
+    assert problem.message == "media/big.mp4 is 512.1 MB; X accepts videos up to 512 MB"
+    assert problem.hint == "compress it (a lower bitrate or resolution), or trim it"
+    for platform in ("facebook", "youtube", "tiktok"):
+        assert sizes(rp(platform, "Halo", [m("big.mp4")])) == [], platform
+
+
+def test_tiktok_video_over_4_gb():
+    assert sizes(rp("tiktok", "Halo", [m(sized("big.mp4", 4 * 1024 * MB + 1, VID))])) == [
+        ("error", "media/big.mp4 is 4.1 GB; TikTok accepts videos up to 4 GB")]
+
+
+@pytest.mark.parametrize("platform, source, size", [
+    ("x", IMG, 5 * MB),
+    ("x", GIF, 15 * MB),
+    ("x", VID, 512 * MB),
+    ("facebook", JPG, 4 * MB),
+    ("facebook", VID, 10 * 1024 * MB),
+    ("tiktok", JPG, 20 * MB),
+    ("tiktok", VID, 4 * 1024 * MB),
+])
+def test_a_file_exactly_at_the_limit_passes(platform, source, size):
+    name = sized("exact" + Path(source).suffix, size, source)
+    assert sizes(rp(platform, "Halo", [m(name)])) == []
+
+
+def test_each_big_file_is_its_own_problem():
+    post = rp("x", "Halo", [m(sized("a.png", 6 * MB)), m(IMG), m(sized("b.png", 8 * MB))])
+    assert [p.message for p in errors(post)] == [
+        "media/a.png is 6 MB; X accepts pictures up to 5 MB",
+        "media/b.png is 8 MB; X accepts pictures up to 5 MB"]
+
+
+def test_youtube_thumbnail_over_2_mb_names_the_option_line():
+    sized("thumb.png", 3 * MB)
+    marks = {"options.youtube.thumbnail": Mark("campaigns/booster.yaml", 31)}
+    post = rp("youtube", "Halo", [m(VID)], thumbnail="media/thumb.png")
+    (problem,) = [p for p in rules.check(post, MARK, marks=marks) if p.is_error]
+    assert (problem.line, problem.code) == (31, "media-size")
+    assert problem.message == ("thumbnail media/thumb.png is 3 MB; YouTube accepts thumbnails "
+                               "up to 2 MB")
+    sized("small.png", 2 * MB)
+    assert sizes(rp("youtube", "Halo", [m(VID)], thumbnail="media/small.png")) == []
+    # A thumbnail file that is not there is the publish step's to note.
+    assert sizes(rp("youtube", "Halo", [m(VID)], thumbnail="media/nope.png")) == []
+
+
+def test_size_resolves_paths_against_root(ws, tmp_path, monkeypatch):
+    sized("big.png", 6 * MB)
+    monkeypatch.chdir(tmp_path.parent)  # not the workspace: only root can find the file
+    found = rules.check(rp("x", "Halo", [m("big.png")]), MARK, root=ws)
+    assert [p.code for p in found] == ["media-size"]
+
+
+def test_example_workspace_validates_with_no_warnings():
+    from typer.testing import CliRunner
+
+    from campaignctl.cli import app
+
+    result = CliRunner().invoke(app, ["--workspace", str(REPO), "validate"],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert "OK:" in result.stdout and "; 0 warning(s)" in result.stdout

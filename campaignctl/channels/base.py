@@ -34,6 +34,17 @@ class Limits:
     min_video_seconds: float | None = None
     max_video_seconds: float | None = None
     max_video_seconds_unverified: float | None = None
+    # File size in bytes (None: no bound). Adapters write them in binary units, as the
+    # sandboxes count: 1 MB = 1024 * 1024 bytes, 1 GB = 1024 MB. A GIF is held to
+    # ``max_gif_bytes`` where the platform has one (X), else to the picture limits.
+    # ``image_bytes_warn`` is a recommendation (Facebook's 4 MB): above it a warning, above
+    # ``max_image_bytes`` an error. ``max_thumbnail_bytes`` bounds the file named by the
+    # ``thumbnail`` option (YouTube).
+    max_image_bytes: int | None = None
+    image_bytes_warn: int | None = None
+    max_gif_bytes: int | None = None
+    max_video_bytes: int | None = None
+    max_thumbnail_bytes: int | None = None
     # Throttling: calls allowed per window for the publish path, and how many at once.
     requests_per_window: int = 100
     window_seconds: int = 900

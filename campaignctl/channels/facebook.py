@@ -122,6 +122,11 @@ class FacebookChannel(Channel):
     limits: ClassVar[Limits] = Limits(
         text_max=63206, text_counter="chars", max_images=10, max_videos=1,
         max_video_seconds=4 * 3600,  # resumable upload
+        # MB = 1024 * 1024 bytes. Photos: "keep files under 4 MB" is a recommendation (a
+        # warning); 10 MB is the Photo reference's hard limit (as in the sandbox). Videos:
+        # 10 GB through the resumable upload.
+        image_bytes_warn=4 * 1024 * 1024, max_image_bytes=10 * 1024 * 1024,
+        max_video_bytes=10 * 1024 ** 3,
         requests_per_window=200, window_seconds=3600, max_concurrency=4, metrics_batch=50,
         option_fields=("link", "published"),
     )

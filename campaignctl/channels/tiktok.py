@@ -116,6 +116,8 @@ class TikTokChannel(Channel):
         text_max=2200, text_counter="utf16", max_images=35, max_videos=1,
         # TikTok's usual cap; the real one is per creator (creator_info, checked at publish).
         max_video_seconds=600,
+        # Media restrictions: videos up to 4 GB, photos up to 20 MB (MB = 1024 * 1024 bytes).
+        max_video_bytes=MAX_VIDEO_BYTES, max_image_bytes=20 * MB,
         requests_per_window=6, window_seconds=60, max_concurrency=2, metrics_batch=20,
         can_delete=False,
         option_fields=("privacy_level", "title", "disable_comment", "disable_duet",

@@ -82,6 +82,9 @@ class XChannel(Channel):
     limits: ClassVar[Limits] = Limits(
         text_max=280, text_counter="twitter", thread=True, max_images=4, max_videos=1,
         alt_text_max=1000, min_video_seconds=0.5, max_video_seconds=140,
+        # Media best practices; MB = 1024 * 1024 bytes, as X's upload checks count.
+        max_image_bytes=5 * 1024 * 1024, max_gif_bytes=15 * 1024 * 1024,
+        max_video_bytes=512 * 1024 * 1024,
         requests_per_window=100, window_seconds=900, max_concurrency=4,
         metrics_batch=100,
         option_fields=("reply_settings", "quote_tweet_id", "poll", "for_super_followers_only"),

@@ -103,6 +103,8 @@ class YouTubeChannel(Channel):
     limits: ClassVar[Limits] = Limits(
         text_max=5000, text_counter="bytes", max_videos=1, requires_video=True,
         max_video_seconds=12 * 3600, max_video_seconds_unverified=15 * 60,
+        # videos.insert takes up to 256 GiB; thumbnails.set 2 MB (MB = 1024 * 1024 bytes).
+        max_video_bytes=256 * 1024 ** 3, max_thumbnail_bytes=2 * 1024 * 1024,
         requests_per_window=100, window_seconds=86400, max_concurrency=2, metrics_batch=50,
         option_fields=("title", "description", "tags", "category", "privacy", "publish_at",
                        "made_for_kids", "thumbnail", "default_language"),
