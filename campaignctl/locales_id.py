@@ -1265,3 +1265,24 @@ MESSAGES.update({
     "let the file be written completely, then publish again":
         "tunggu sampai berkas selesai ditulis, lalu terbitkan lagi",
 })
+
+# Media file sizes (validate).
+MESSAGES.update({
+    "{path} is {size}; {platform} accepts pictures up to {limit}":
+        "{path} berukuran {size}; {platform} menerima gambar paling besar {limit}",
+    "{path} is {size}; {platform} accepts GIFs up to {limit}":
+        "{path} berukuran {size}; {platform} menerima GIF paling besar {limit}",
+    "{path} is {size}; {platform} accepts videos up to {limit}":
+        "{path} berukuran {size}; {platform} menerima video paling besar {limit}",
+    "{path} is {size}; {platform} recommends pictures under {limit}":
+        "{path} berukuran {size}; {platform} menyarankan gambar di bawah {limit}",
+    "thumbnail {path} is {size}; {platform} accepts thumbnails up to {limit}":
+        "thumbnail {path} berukuran {size}; {platform} menerima thumbnail paling besar {limit}",
+    "make it smaller (export as JPEG, or reduce its size)":
+        "perkecil berkasnya (ekspor sebagai JPEG, atau kurangi ukurannya)",
+    "make it smaller (fewer frames or a smaller size), or attach it as an MP4 video":
+        "perkecil berkasnya (kurangi jumlah bingkai atau ukurannya), atau lampirkan sebagai "
+        "video MP4",
+    "compress it (a lower bitrate or resolution), or trim it":
+        "kompres videonya (bitrate atau resolusi lebih rendah), atau potong videonya",
+})
