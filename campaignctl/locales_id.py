@@ -1286,3 +1286,8 @@ MESSAGES.update({
     "compress it (a lower bitrate or resolution), or trim it":
         "kompres videonya (bitrate atau resolusi lebih rendah), atau potong videonya",
 })
+
+# YouTube thumbnail (validate).
+MESSAGES.update({
+    "thumbnail file {path} does not exist": "berkas gambar mini {path} tidak ada",
+})

@@ -430,7 +430,13 @@ def _check_media_sizes(post: RenderedPost, typed: list[Media], mark: Mark | None
         written = Path(str(thumbnail))
         path = written if root is None or written.is_absolute() else root / written
         size = media_mod.size(path)
-        if size is not None and size > thumb_max:
+        if size is None:
+            problems.append(_problem(
+                where_option("thumbnail"),
+                t("thumbnail file {path} does not exist", path=_shown(written, root)),
+                t("check the path (relative to the workspace folder) or add the file"),
+                code="media-missing"))
+        elif size > thumb_max:
             problems.append(_problem(
                 where_option("thumbnail"),
                 t("thumbnail {path} is {size}; {platform} accepts thumbnails up to {limit}",

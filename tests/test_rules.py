@@ -680,8 +680,12 @@ def test_youtube_thumbnail_over_2_mb_names_the_option_line():
                                "up to 2 MB")
     sized("small.png", 2 * MB)
     assert sizes(rp("youtube", "Halo", [m(VID)], thumbnail="media/small.png")) == []
-    # A thumbnail file that is not there is the publish step's to note.
-    assert sizes(rp("youtube", "Halo", [m(VID)], thumbnail="media/nope.png")) == []
+    # A thumbnail file that is not there is an error at the option's line, before publish.
+    missing = rp("youtube", "Halo", [m(VID)], thumbnail="media/nope.png")
+    assert sizes(missing) == []
+    (gone,) = [p for p in rules.check(missing, MARK, marks=marks) if p.is_error]
+    assert (gone.line, gone.code, gone.message) == (
+        31, "media-missing", "thumbnail file media/nope.png does not exist")
 
 
 def test_size_resolves_paths_against_root(ws, tmp_path, monkeypatch):
