@@ -8,7 +8,9 @@ How it is measured
 - The engine path is ``Publisher.publish`` over ``PlanEntry``s with ``RenderedPost``s built
   here (no YAML, no Jinja): the benchmark times the engine, not the renderer.
 - The real adapters (tweepy, facebook-sdk, google-api-python-client, requests) talk HTTP to
-  the in-process sandbox; every emulator gets ``latency_ms``.
+  the sandbox in a process of its own, as the real platforms are elsewhere: the emulators'
+  CPU and GIL are not the engine's, so the ratio measures campaignctl. Every emulator gets
+  ``latency_ms``; the sandbox's control API configures it and reports what it received.
 - Requests are counted from each emulator's request log, since YouTube (resumable session +
   upload) and TikTok (creator info, init, upload, status) need several per post.
 - ``rate_limits=False``: the channels' declared windows are for the real platforms (X: 100
@@ -32,9 +34,11 @@ import argparse
 import importlib.util
 import json
 import re
+import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 import uuid
 from collections import Counter
 from collections.abc import Callable
@@ -162,6 +166,46 @@ def due_entries(posts: int, video: Path, now: datetime) -> list[Any]:
     return entries
 
 
+_SERVE = ("import sys; from campaignctl.sandbox import Sandbox; sb = Sandbox(port=0).start(); "
+          "print(sb.url, flush=True); sys.stdin.read(); sb.stop()")
+
+
+class SandboxProcess:
+    """The four emulators in a child process (until its stdin closes), driven over the
+    sandbox's control API: configure, the requests each received, the posts it holds."""
+
+    def __enter__(self) -> SandboxProcess:
+        self.proc = subprocess.Popen([sys.executable, "-c", _SERVE], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, text=True)
+        assert self.proc.stdout is not None
+        self.url = self.proc.stdout.readline().strip()
+        if not self.url.startswith("http://"):
+            self.__exit__()
+            raise RuntimeError("the sandbox process did not start")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.close()
+        self.proc.wait(timeout=30)
+
+    def _call(self, path: str, body: dict[str, Any] | None = None) -> Any:
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(f"{self.url}/_sandbox/{path}", data=data,
+                                     headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=60) as resp:
+            return json.loads(resp.read())
+
+    def configure(self, platform: str, **settings: Any) -> None:
+        self._call(f"config/{platform}", settings)
+
+    def requests(self, platform: str) -> list[dict[str, Any]]:
+        return self._call(f"requests?platform={platform}")[platform]
+
+    def all_posts(self) -> dict[str, list[dict[str, Any]]]:
+        return self._call("posts")
+
+
 def prepare_sandbox(sandbox: Any, latency_ms: float) -> None:
     """Latency on every emulator; quotas raised for the benchmark's volume (see above)."""
     for platform in PLATFORMS:
@@ -217,10 +261,10 @@ def run(posts: int = 1000, latency_ms: float = 50.0, concurrency: int = 8,
     from campaignctl.channels.credentials import TokenStore
     from campaignctl.ledger import Ledger
     from campaignctl.publish import Publisher
-    from campaignctl.sandbox import Sandbox, SandboxSecrets
+    from campaignctl.sandbox import SandboxSecrets
 
     with tempfile.TemporaryDirectory(prefix="bench-publish-") as tmp, \
-            Sandbox(port=0) as sandbox:
+            SandboxProcess() as sandbox:
         folder = Path(tmp)
         now = datetime.now(timezone.utc)
         entries = due_entries(posts, tiny_mp4(folder), now)
@@ -242,8 +286,9 @@ def run(posts: int = 1000, latency_ms: float = 50.0, concurrency: int = 8,
         finally:
             ledger.close()
             where.cleanup()
-        requests = {p: len(sandbox.emulators[p].requests) for p in PLATFORMS}
-        limited = sum(1 for p in PLATFORMS for r in sandbox.emulators[p].requests
+        received = {p: sandbox.requests(p) for p in PLATFORMS}
+        requests = {p: len(received[p]) for p in PLATFORMS}
+        limited = sum(1 for p in PLATFORMS for r in received[p]
                       if r.get("status") == 429 or r.get("fault") in ("429", "rate_limited"))
         stored = sandbox.all_posts()
         copies = count_markers(stored)
