@@ -170,10 +170,39 @@ def _cron_ok(value: str) -> bool:
     return len(value.split()) == 5 and croniter.is_valid(value)
 
 
+def _cron_field(index: int) -> tuple[str, str]:
+    """A cron field's name and what it accepts, in the user's language, by position."""
+    steps = t("a range (1-5), a list (1,3) or a step (*/2)")
+    return (
+        (t("minute"), "0-59, " + steps), (t("hour"), "0-23, " + steps),
+        (t("day-of-month"), "1-31, " + steps), (t("month"), t("1-12 or jan-dec") + ", " + steps),
+        (t("day-of-week"), t("0-7 or sun, mon, tue, wed, thu, fri, sat") + ", " + steps),
+    )[index]
+
+
+def _bad_cron_field(fields: list[str]) -> int | None:
+    """Which of five fields croniter refuses on its own (the others set to *), if one."""
+    from croniter import croniter
+
+    for index, field in enumerate(fields):
+        alone = ["*"] * 5
+        alone[index] = field
+        if not croniter.is_valid(" ".join(alone)):
+            return index
+    return None
+
+
 def _cron(value: str | None) -> str | None:
     if value is None:
         return value
     if not _cron_ok(value):
+        fields = value.split()
+        bad = _bad_cron_field(fields) if len(fields) == 5 else None
+        if bad is not None:
+            name, accepts = _cron_field(bad)
+            raise _fail(t("{value!r}: the {field} field {part!r} is not valid", value=_show(value),
+                          field=name, part=_show(fields[bad])),
+                        t("the {field} field takes {accepts}", field=name, accepts=accepts))
         raise _fail(t("{value!r} is not a 5-field cron expression", value=_show(value)),
                     t("write minute hour day-of-month month day-of-week, e.g. \"0 9 * * mon\""))
     return value

@@ -66,6 +66,18 @@ MESSAGES.update({
     "{value!r} is not a 5-field cron expression": "{value!r} bukan ekspresi cron 5 kolom",
     'write minute hour day-of-month month day-of-week, e.g. "0 9 * * mon"':
         'tulis menit jam tanggal bulan hari-dalam-minggu, mis. "0 9 * * mon"',
+    "{value!r}: the {field} field {part!r} is not valid":
+        "{value!r}: kolom {field} {part!r} tidak sah",
+    "the {field} field takes {accepts}": "kolom {field} menerima {accepts}",
+    "a range (1-5), a list (1,3) or a step (*/2)":
+        "rentang (1-5), daftar (1,3) atau langkah (*/2)",
+    "minute": "menit",
+    "hour": "jam",
+    "day-of-month": "tanggal",
+    "month": "bulan",
+    "day-of-week": "hari-dalam-minggu",
+    "1-12 or jan-dec": "1-12 atau jan-dec",
+    "0-7 or sun, mon, tue, wed, thu, fri, sat": "0-7 atau sun, mon, tue, wed, thu, fri, sat",
     "{value!r} is not a template name": "{value!r} bukan nama templat",
     "name a file under templates/ without .j2, e.g. announcement":
         "sebutkan nama berkas di templates/ tanpa .j2, mis. announcement",
