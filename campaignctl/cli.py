@@ -813,8 +813,9 @@ def sandbox_configure(
     rate_limit: Annotated[Optional[str], typer.Option(
         "--rate-limit", help="REQUESTS/SECONDS, e.g. 5/60.")] = None,
     fault: Annotated[Optional[list[str]], typer.Option(
-        "--fault", help="KIND[:COUNT], KIND one of 5xx, 429, timeout_after_apply, "
-        "expired_token; repeatable.")] = None,
+        "--fault", help="KIND[:COUNT][@PATH], KIND one of 5xx, 429, timeout_after_apply, "
+        "expired_token; @PATH aims it at requests whose path contains PATH (e.g. "
+        "timeout_after_apply@/upload); repeatable.")] = None,
 ) -> None:
     """Set latency, a rate limit or injected faults on one emulator of a running sandbox."""
     from .errors import UsageError
@@ -832,12 +833,13 @@ def sandbox_configure(
     if fault:
         faults = []
         for item in fault:
-            kind, _, count = item.partition(":")
-            if kind not in FAULT_KINDS or (count and not count.isdigit()):
+            spec, _, path = item.partition("@")
+            kind, _, count = spec.partition(":")
+            if kind not in FAULT_KINDS or (count and not count.isdigit()) or "@" in path:
                 raise UsageError(t("bad --fault {item!r}", item=item),
-                                 t("use KIND[:COUNT] with KIND one of {kinds}",
+                                 t("use KIND[:COUNT][@PATH] with KIND one of {kinds}",
                                    kinds=", ".join(FAULT_KINDS)))
-            faults.append({"kind": kind, "count": int(count or 1)})
+            faults.append({"kind": kind, "count": int(count or 1), **({"path": path} if path else {})})
         body["faults"] = faults
     _sandbox_call(url, f"config/{platform}", body)
     typer.echo(t("{platform}: configured {what}", platform=platform, what=body))

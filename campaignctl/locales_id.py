@@ -817,8 +817,8 @@ MESSAGES.update({
     "--rate-limit must look like 5/60 (requests/seconds)":
         "--rate-limit harus berbentuk seperti 5/60 (permintaan/detik)",
     "bad --fault {item!r}": "--fault {item!r} salah",
-    "use KIND[:COUNT] with KIND one of {kinds}":
-        "gunakan KIND[:COUNT] dengan KIND salah satu dari {kinds}",
+    "use KIND[:COUNT][@PATH] with KIND one of {kinds}":
+        "gunakan KIND[:COUNT][@PATH] dengan KIND salah satu dari {kinds}",
     "{platform}: configured {what}": "{platform}: diatur {what}",
     "start one with `campaignctl sandbox`, or leave out the URL":
         "jalankan dengan `campaignctl sandbox`, atau jangan cantumkan URL-nya",
