@@ -3,7 +3,10 @@ it needs: the YAML C loader, one Jinja render per post and channel, and twitter-
 each X text.
 
 Goal (issue 2): within 1.5x. Both sides run in this process on the same generated
-workspace, alternately, and the best of several runs is compared.
+workspace, alternately, and the best of several runs is compared. validate builds its plan
+with fewer garbage-collector passes (campaignctl.allocation); the goal is checked against
+the plain baseline, and the ratio against the baseline under the same collector setting is
+printed too, as the measure of validate's own work.
 
     python benchmarks/bench_validate.py [--posts 5000] [--runs 5]
 """
@@ -106,6 +109,15 @@ def run_baseline(root: Path, fast_count: bool = False) -> int:
     return renders
 
 
+def run_baseline_bulk(root: Path) -> int:
+    """The baseline under the same garbage-collector setting validate uses
+    (campaignctl.allocation): the like-for-like comparison of the work itself."""
+    from campaignctl.allocation import bulk_allocation
+
+    with bulk_allocation():
+        return run_baseline(root)
+
+
 def best_of(fn, root: Path, runs: int) -> tuple[float, int]:
     best, count = float("inf"), 0
     for _ in range(runs):
@@ -123,12 +135,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = make_workspace(Path(tmp), args.posts)
         run_validate(root), run_baseline(root)  # warm imports once
-        ours = base = strict = float("inf")
+        ours = base = strict = alike = float("inf")
         for _ in range(args.runs):  # alternate so all see the same machine load
             t_ours, renders = best_of(run_validate, root, 1)
             t_base, base_renders = best_of(run_baseline, root, 1)
             t_strict, _ = best_of(lambda r: run_baseline(r, fast_count=True), root, 1)
+            t_alike, _ = best_of(run_baseline_bulk, root, 1)
             ours, base, strict = min(ours, t_ours), min(base, t_base), min(strict, t_strict)
+            alike = min(alike, t_alike)
     ratio = ours / base
     print(f"posts: {args.posts}, renders: validate {renders}, baseline {base_renders}")
     print(f"baseline (C YAML + render + stock twitter-text count): {base * 1000:.0f} ms")
@@ -136,7 +150,11 @@ def main() -> None:
     print(f"campaignctl validate (in process):                     {ours * 1000:.0f} ms")
     print(f"ratio vs the stock baseline: {ratio:.2f}x (goal <= 1.50x) "
           f"{'OK' if ratio <= 1.5 else 'OVER'}")
-    print(f"ratio vs the sped-up baseline: {ours / strict:.2f}x (what validate itself adds)")
+    print(f"baseline with validate's collector setting (bulk_allocation): "
+          f"{alike * 1000:.0f} ms")
+    print(f"ratio vs the sped-up baseline: {ours / strict:.2f}x")
+    print(f"ratio vs the baseline with the same collector setting: {ours / alike:.2f}x "
+          "(what validate's own work adds)")
     sys.exit(0 if ratio <= 1.5 else 1)
 
 

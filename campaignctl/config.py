@@ -39,6 +39,7 @@ from pydantic_core import PydanticCustomError
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
+from .allocation import bulk_allocation
 from .channels import limits_for, platforms
 from .channels.credentials import is_reference
 from .errors import ConfigError, Problem
@@ -807,7 +808,8 @@ def load_campaigns(workspace: Workspace, files: list[Path] | None = None
     problems: list[Problem] = []
     seen: dict[str, str] = {}
     for path in files:
-        campaign, found = _load_campaign(Path(path), ctx)
+        with bulk_allocation():
+            campaign, found = _load_campaign(Path(path), ctx)
         if campaign is not None and campaign.id in seen:
             found.append(Problem(
                 t("campaign id {id!r} is already used by {other}", id=campaign.id,

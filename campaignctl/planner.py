@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from . import rules, schedule
+from .allocation import bulk_allocation
 from .errors import Problem
 from .i18n import t
 from .models import SCHEDULED, Campaign, Mark, PlanEntry, RenderedPost, Workspace
@@ -74,6 +75,17 @@ def build_plan(workspace: Workspace, campaigns: Sequence[Campaign], *,
     re-checks nothing it has validated already). Entries before ``render_from`` are listed
     but not rendered: publish only records them as missed.
     """
+    with bulk_allocation():
+        return _build_plan(workspace, campaigns, start=start, end=end, channel=channel,
+                           post=post, render_skipped=render_skipped, check=check,
+                           renderer=renderer, now=now, render_from=render_from)
+
+
+def _build_plan(workspace: Workspace, campaigns: Sequence[Campaign], *,
+                start: datetime | None, end: datetime | None, channel: str | None,
+                post: str | None, render_skipped: bool, check: bool,
+                renderer: Renderer | None, now: datetime | None,
+                render_from: datetime | None) -> Plan:
     renderer = renderer or Renderer(workspace)
     problems = _ProblemSet()
     entries: list[PlanEntry] = []

@@ -375,13 +375,18 @@ def _check_media_durations(post: RenderedPost, typed: list[Media], mark: Mark | 
     return problems
 
 
+def _shrink_hint() -> str:
+    # A function, not a constant: messages are built only when something is wrong (validate
+    # runs this for every post and channel; the language is read at each call).
+    return t("make it smaller (export as JPEG, or reduce its size)")
+
+
 def _check_media_sizes(post: RenderedPost, typed: list[Media], mark: Mark | None,
                        root: Path | None, limits: Limits, name: str,
                        where_option: Callable[[str], Mark | None]) -> list[Problem]:
     """One problem per file over its platform's size limit (an error), or over a recommended
     size (a warning). The size comes from one stat of the file."""
     problems = []
-    shrink = t("make it smaller (export as JPEG, or reduce its size)")
     for item in typed:
         if item.kind is None:  # missing or not media: _check_media_files said so
             continue
@@ -410,7 +415,7 @@ def _check_media_sizes(post: RenderedPost, typed: list[Media], mark: Mark | None
         if over is None:
             problems.append(_problem(
                 where, t("{path} is {size}; {platform} recommends pictures under {limit}",
-                         **fields), shrink, severity="warning", code="media-size"))
+                         **fields), _shrink_hint(), severity="warning", code="media-size"))
         elif item.kind == "video":
             problems.append(_problem(
                 where, t("{path} is {size}; {platform} accepts videos up to {limit}", **fields),
@@ -424,7 +429,7 @@ def _check_media_sizes(post: RenderedPost, typed: list[Media], mark: Mark | None
         else:
             problems.append(_problem(
                 where, t("{path} is {size}; {platform} accepts pictures up to {limit}",
-                         **fields), shrink, code="media-size"))
+                         **fields), _shrink_hint(), code="media-size"))
     thumb_max, thumbnail = limits.max_thumbnail_bytes, post.options.get("thumbnail")
     if thumb_max is not None and thumbnail:  # a file path, relative like media
         written = Path(str(thumbnail))
@@ -443,7 +448,7 @@ def _check_media_sizes(post: RenderedPost, typed: list[Media], mark: Mark | None
                   path=_shown(written, root), platform=name,
                   size=media_mod.human_size(size, beside=thumb_max),
                   limit=media_mod.human_size(thumb_max)),
-                shrink, code="media-size"))
+                _shrink_hint(), code="media-size"))
     return problems
 
 

@@ -641,3 +641,27 @@ def test_any_shape_gives_located_problems_never_a_crash(ws, posts, head):
     for p in problems:
         assert p.file == "campaigns/c.yaml" and isinstance(p.line, int) and p.line >= 1
     assert bool(campaigns) != any(p.is_error for p in problems)
+
+
+def test_loading_and_planning_restore_the_collector_thresholds(tmp_path: Path) -> None:
+    """bulk_allocation raises the young threshold only for the block, also when it fails."""
+    import gc
+
+    from campaignctl.allocation import BULK_THRESHOLD, bulk_allocation
+    from campaignctl.planner import build_plan
+    from campaignctl.workspace import create_workspace
+
+    before = gc.get_threshold()
+    create_workspace(tmp_path / "ws")
+    workspace = load_workspace(tmp_path / "ws")
+    campaigns, _ = load_campaigns(workspace)
+    assert build_plan(workspace, campaigns).entries
+    assert gc.get_threshold() == before
+    with pytest.raises(ZeroDivisionError):
+        with bulk_allocation():
+            assert gc.get_threshold()[0] == BULK_THRESHOLD
+            with bulk_allocation():  # nested: left as the outer block set it
+                assert gc.get_threshold()[0] == BULK_THRESHOLD
+            assert gc.get_threshold()[0] == BULK_THRESHOLD
+            1 / 0
+    assert gc.get_threshold() == before
