@@ -839,7 +839,8 @@ def sandbox_configure(
                 raise UsageError(t("bad --fault {item!r}", item=item),
                                  t("use KIND[:COUNT][@PATH] with KIND one of {kinds}",
                                    kinds=", ".join(FAULT_KINDS)))
-            faults.append({"kind": kind, "count": int(count or 1), **({"path": path} if path else {})})
+            aimed = {"path": path} if path else {}
+            faults.append({"kind": kind, "count": int(count or 1), **aimed})
         body["faults"] = faults
     _sandbox_call(url, f"config/{platform}", body)
     typer.echo(t("{platform}: configured {what}", platform=platform, what=body))
