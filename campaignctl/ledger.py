@@ -64,6 +64,10 @@ UNKNOWN = "unknown"
 RETRACTED = "retracted"  # was published, then deleted by `retract`
 STATES = (PENDING, SENDING, PUBLISHED, FAILED, SKIPPED, UNKNOWN, RETRACTED)
 
+# The error class of an attempt closed before anything was sent because the channel's rate
+# window was full until past the run's deadline: not a request, so not counted as one.
+DEFERRED = "Deferred"
+
 DEFAULT_LEASE = timedelta(minutes=10)
 ALL = "*"  # a retraction marker for every post / every channel
 ENV_VAR = "CAMPAIGNCTL_LEDGER"
@@ -312,6 +316,13 @@ def _migration_5(conn: Connection) -> None:
     channel_holds.create(conn, checkfirst=True)
 
 
+def _migration_6(conn: Connection) -> None:
+    # Each run reads what earlier runs sent on a channel within its declared rate window
+    # (Ledger.sends_since): a range over attempts.started_at, which nothing indexed.
+    conn.exec_driver_sql(
+        "CREATE INDEX IF NOT EXISTS ix_attempts_started_at ON attempts (started_at)")
+
+
 # Ordered, append-only: (version, name, step). Never edit a released step; add a new one.
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "occurrences, attempts, retractions, retraction markers", _migration_1),
@@ -319,6 +330,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (3, "governance: pauses, approvals, audit log", _migration_3),
     (4, "metric snapshots", _migration_4),
     (5, "rate-limit holds per channel", _migration_5),
+    (6, "index of attempts by start, for rate windows across runs", _migration_6),
 ]
 
 
@@ -1021,6 +1033,30 @@ class Ledger:
                 index_elements=["channel"], where=later,
                 set_={"not_before": stmt.excluded.not_before, "reason": stmt.excluded.reason,
                       "updated_at": stmt.excluded.updated_at}))
+
+    def sends_since(self, channel: str, since: datetime, before: datetime) -> list[datetime]:
+        """When attempts to publish on ``channel`` began in [since, before), oldest first:
+        what earlier runs and other nodes spent of the channel's declared rate window.
+
+        Every attempt counts except a deferral (nothing was sent); the rare attempt that
+        ended before its request (a channel that could not be built, a revoked token seen
+        earlier in the run) counts too, which only ever makes the window look fuller.
+        """
+        q = (select(attempts.c.started_at)
+             .join(occurrences, occurrences.c.key == attempts.c.key)
+             .where(occurrences.c.channel == channel, attempts.c.started_at >= since,
+                    attempts.c.started_at < before,
+                    or_(attempts.c.error_class.is_(None), attempts.c.error_class != DEFERRED))
+             .order_by(attempts.c.started_at))
+        with self.engine.connect() as conn:
+            return [r.started_at for r in conn.execute(q)]
+
+    def mark_sent(self, claim: Claim, now: datetime) -> None:
+        """Move the current attempt's start to when its request actually left (after a wait
+        for the channel's rate window), so later runs count it in the right window."""
+        with self.engine.begin() as conn:
+            conn.execute(update(attempts).where(attempts.c.id == claim.attempt_id)
+                         .values(started_at=now))
 
     def channel_holds(self, now: datetime | None = None) -> dict[str, tuple[datetime, str | None]]:
         """channel -> (not before, reason) for every hold still in the future."""

@@ -42,6 +42,7 @@ from .errors import (
 )
 from .i18n import t
 from .ledger import (
+    DEFERRED,
     PUBLISHED,
     RETRACTED,
     SENDING,
@@ -164,6 +165,11 @@ def rendered_from_payload(payload: dict[str, Any]) -> RenderedPost:
         options=dict(payload.get("options") or {}))
 
 
+# A wait for the rate window longer than this moves the attempt's recorded start to the
+# moment its request left (shorter waits are not worth a write).
+_SENT_LATER = timedelta(seconds=1)
+
+
 class _Throttle:
     """One channel's sliding-window quota plus the platform's "not before" instant."""
 
@@ -202,6 +208,11 @@ class _Throttle:
         if wait > 0:
             self.sleep(wait)
         return None
+
+    def spent(self, instants: list[datetime]) -> None:
+        """Count sends made before this throttle existed (earlier runs, other nodes)."""
+        with self.lock:
+            self.slots.extend(sorted(instants)[-self.per_window:])
 
     def hold_until(self, instant: datetime) -> None:
         with self.lock:
@@ -249,6 +260,7 @@ class Publisher:
         self._dead: dict[str, str] = {}  # channel -> auth failure seen in this run
         self._holds: dict[str, tuple[datetime, str | None]] = {}  # from earlier runs' 429s
         self._deadline_at = self.clock() + deadline
+        self._run_started = self.clock()  # set again by each publish()
 
     # --- plumbing -------------------------------------------------------------------------
     def _channel(self, name: str) -> Channel:
@@ -265,10 +277,22 @@ class Publisher:
                 # throttle still holds lanes back until a platform's retry_at.
                 per_window = lim.requests_per_window if self.rate_limits else 1 << 30
                 throttle = _Throttle(per_window, lim.window_seconds, self.clock, self.sleep)
+                if self.rate_limits:  # the window is shared with earlier runs and other nodes
+                    throttle.spent(self._recent_sends(name, throttle))
                 if name in self._holds:  # an earlier run's 429: do not knock before its reset
                     throttle.hold_until(self._holds[name][0])
                 self._throttles[name] = throttle
             return self._throttles[name]
+
+    def _recent_sends(self, name: str, throttle: _Throttle) -> list[datetime]:
+        # Up to this run's start: the throttle itself counts what this run sends.
+        try:
+            return self.ledger.sends_since(name, self.clock() - throttle.window,
+                                           self._run_started)
+        except LedgerError:
+            # Only the count is lost: the claim (which guards exactly-once) reports its own
+            # failure, and the platform's 429s still hold the channel back.
+            return []
 
     def _lanes(self, name: str) -> int:
         if not self.rate_limits:
@@ -357,6 +381,7 @@ class Publisher:
         if dry_run:
             return self._dry_run(to_send, to_skip)
         self._holds = self.ledger.channel_holds(self.clock())
+        self._run_started = self.clock()  # before this run's first claim
         # Emergency posts (a flood warning) jump each channel's queue; issue 5 may add more.
         to_send.sort(key=lambda e: e.priority != "emergency")
 
@@ -457,14 +482,19 @@ class Publisher:
                 self.ledger.record_failed(claim, "AuthError", dead, retryable=True,
                                           now=self.clock())
                 return self._result(entry, O_FAILED, dead)
+            asked_at = self.clock()
             blocked_until = throttle.acquire(self._deadline_at)
+            if blocked_until is None and self.clock() - asked_at >= _SENT_LATER:
+                # It waited for the window: record when the request really left, which is
+                # what the next run counts.
+                self.ledger.mark_sent(claim, self.clock())
             if blocked_until is not None:
                 # Nothing was sent: the row stays retryable and a later run (inside the
                 # catch-up window) sends it once the platform lets us.
                 reason = t("{channel} is rate limited until {at}; it goes out on a later run",
                            channel=entry.channel,
                            at=f"{blocked_until.astimezone(timezone.utc):%Y-%m-%d %H:%M} UTC")
-                self.ledger.record_failed(claim, "RateLimited", reason, retryable=True,
+                self.ledger.record_failed(claim, DEFERRED, reason, retryable=True,
                                           now=self.clock())
                 return self._result(entry, O_FAILED, reason)
             if self.hooks:
