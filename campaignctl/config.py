@@ -224,6 +224,21 @@ def _duration(value: Any) -> int:
                 t("write a number with a unit: 90s, 30m, 1h or 1h30m"))
 
 
+_RATE_PATTERN = r"^\d+/(\d+[hms])+$"
+
+
+def _rate_limit(value: Any) -> tuple[int, int] | None:
+    """"17/24h" -> (17 requests, 86400 seconds): an account's own publishing limit."""
+    if value is None:
+        return None
+    text = value.strip() if isinstance(value, str) else ""
+    if re.match(_RATE_PATTERN, text) and int(text.partition("/")[0]) > 0:
+        count, _, window = text.partition("/")
+        return int(count), _duration(window)
+    raise _fail(t("{value!r} is not a rate limit", value=_show(value)),
+                t("write posts per duration, e.g. 17/24h or 100/15m"))
+
+
 def _platform(value: str) -> str:
     known = platforms()
     if value not in known:
@@ -368,6 +383,10 @@ class _AccountSpec(_Strict):
         description="References only: ${ENV_VAR} or keyring:service/user.")
     options: dict[str, Any] = Field(default_factory=dict,
                                     description="Platform settings, e.g. page_id.")
+    rate_limit: Annotated[Any, BeforeValidator(_rate_limit), _string(_RATE_PATTERN)] = Field(
+        None, description="This account's own publishing limit when its access tier differs "
+                          "from the platform's usual one (its developer portal says), "
+                          "e.g. 17/24h.")
 
 
 class _ChannelsFile(_Strict):
@@ -704,7 +723,7 @@ def load_workspace(root: Path | None = None) -> Workspace:
             name: Account(name=name, platform=acc.platform, credentials=dict(acc.credentials),
                           sandbox=acc.sandbox, base_url=acc.base_url, options=dict(acc.options),
                           approval_required=acc.approval_required,
-                          mark=marks.get(f"channels.{name}"))
+                          rate_limit=acc.rate_limit, mark=marks.get(f"channels.{name}"))
             for name, acc in spec.channels.items()
         },
         ledger_url=spec.ledger,

@@ -78,6 +78,9 @@ MESSAGES.update({
     "day-of-week": "hari-dalam-minggu",
     "1-12 or jan-dec": "1-12 atau jan-dec",
     "0-7 or sun, mon, tue, wed, thu, fri, sat": "0-7 atau sun, mon, tue, wed, thu, fri, sat",
+    "{value!r} is not a rate limit": "{value!r} bukan batas laju",
+    "write posts per duration, e.g. 17/24h or 100/15m":
+        "tulis jumlah unggahan per durasi, mis. 17/24h atau 100/15m",
     "{value!r} is not a template name": "{value!r} bukan nama templat",
     "name a file under templates/ without .j2, e.g. announcement":
         "sebutkan nama berkas di templates/ tanpa .j2, mis. announcement",

@@ -113,6 +113,8 @@ class Account:
     base_url: str | None = None
     options: dict[str, Any] = field(default_factory=dict)  # e.g. page_id, graph_version
     approval_required: bool | None = None
+    # (requests, window seconds) when the account's tier differs from the channel's default
+    rate_limit: tuple[int, int] | None = None
     mark: Mark | None = None
 
 

@@ -273,10 +273,14 @@ class Publisher:
         with self._lock:
             if name not in self._throttles:
                 lim = channel.limits
+                # The account's own tier (rate_limit: in channels.yaml) over the default.
+                own = getattr(channel.account, "rate_limit", None)
+                per_window, window = own or (lim.requests_per_window, lim.window_seconds)
                 # Without declared limits (rate_limits=False, e.g. the sandbox benchmark) the
                 # throttle still holds lanes back until a platform's retry_at.
-                per_window = lim.requests_per_window if self.rate_limits else 1 << 30
-                throttle = _Throttle(per_window, lim.window_seconds, self.clock, self.sleep)
+                if not self.rate_limits:
+                    per_window = 1 << 30
+                throttle = _Throttle(per_window, window, self.clock, self.sleep)
                 if self.rate_limits:  # the window is shared with earlier runs and other nodes
                     throttle.spent(self._recent_sends(name, throttle))
                 if name in self._holds:  # an earlier run's 429: do not knock before its reset

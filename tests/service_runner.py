@@ -18,15 +18,22 @@ from zoneinfo import ZoneInfo
 TZ = "Asia/Makassar"  # WITA, the example workspace's zone
 
 
-def make_workspace(root: Path, *, catch_up: str = "1h") -> Path:
-    """`campaignctl init` content without its example campaign (sandbox accounts)."""
+def make_workspace(root: Path, *, catch_up: str = "1h", x_rate_limit: str | None = None
+                   ) -> Path:
+    """`campaignctl init` content without its example campaign (sandbox accounts);
+    ``x_rate_limit`` gives the x account a tier of its own (e.g. "10000/15m")."""
     from campaignctl.workspace import create_workspace
 
     create_workspace(root)
     for example in (root / "campaigns").glob("*.yaml"):
         example.unlink()
     channels = root / "channels.yaml"
-    channels.write_text(channels.read_text().replace("catch_up: 1h", f"catch_up: {catch_up}"))
+    text = channels.read_text().replace("catch_up: 1h", f"catch_up: {catch_up}")
+    if x_rate_limit:
+        x_account = "  x:\n    platform: x\n"
+        assert x_account in text
+        text = text.replace(x_account, f"{x_account}    rate_limit: {x_rate_limit}\n")
+    channels.write_text(text)
     return root
 
 

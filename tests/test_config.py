@@ -35,6 +35,7 @@ channels:
   x:
     platform: x
     sandbox: true
+    rate_limit: 17/24h
     credentials:
       consumer_key: ${X_CONSUMER_KEY}
   facebook:
@@ -123,6 +124,7 @@ def test_workspace_fields(tmp_path):
     x = ws.accounts["x"]
     assert (x.platform, x.sandbox) == ("x", True)
     assert x.credentials == {"consumer_key": "${X_CONSUMER_KEY}"}
+    assert x.rate_limit == (17, 86400) and ws.accounts["facebook"].rate_limit is None
     assert x.mark is not None and (x.mark.file, x.mark.line) == ("channels.yaml", 9)
     fb = ws.accounts["facebook"]
     assert fb.options == {"page_id": "123"} and fb.approval_required is False
@@ -162,6 +164,9 @@ CHANNEL_ERRORS = [
     ("channels:\n  x:\n    platform: x\n    sandbox: yes please\n", 4, "true or false"),
     ("channels:\n  x:\n    platform: x\n    base_url: ftp://host\n", 4, "http(s) URL"),
     ("channels:\n  x/y:\n    platform: x\n", 2, "not a usable channel name"),
+    ("channels:\n  x:\n    platform: x\n    rate_limit: 17 a day\n", 4, "17/24h"),
+    ("channels:\n  x:\n    platform: x\n    rate_limit: 0/15m\n", 4, "is not a rate limit"),
+    ("channels:\n  x:\n    platform: x\n    rate_limit: 100\n", 4, "is not a rate limit"),
     ("channels:\n  x:\n    sandbox: true\n", 2, "platform is missing"),
     ("ledgr: sqlite://\n", 1, "did you mean ledger?"),
     ("channels: [x, y]\n", 1, "must be a mapping"),

@@ -24,7 +24,7 @@ from crash_runner import (
 from campaignctl.channels.base import Limits
 from campaignctl.errors import TransientError
 from campaignctl.ledger import FAILED, PUBLISHED, RETRACTED, SENDING, SKIPPED, UNKNOWN, Ledger
-from campaignctl.models import PlanEntry
+from campaignctl.models import Account, PlanEntry
 from campaignctl.publish import Publisher, rendered_from_payload
 from campaignctl.sandbox import Sandbox
 
@@ -461,6 +461,22 @@ def test_a_declared_window_counts_what_earlier_runs_sent(led, sb):
     assert run(after, later).counts == {"published": 2}
     assert sorted(posted(sb)) == sorted(e.rendered.text for e in first + later)
     assert len(led.sends_since("fake-a", t0, after + timedelta(seconds=1))) == 4
+
+
+def test_an_accounts_own_rate_limit_replaces_the_channels_default(sqlite_led, sb):
+    """An access tier that allows fewer posts than the channel's default: `rate_limit:
+    3/24h` on the account holds a run to three and defers the rest."""
+    def channel_for(name: str):
+        account = Account(name=name, platform="fake", rate_limit=(3, 86400))
+        return FakeChannel(account, None, base_url=sb.base_url("fake"), timeout=5.0)
+
+    t0 = now()
+    due = [entry(i, t0) for i in range(5)]
+    sleeper = Sleeper()
+    summary = publisher(sqlite_led, sb, sleep=sleeper, channel_for=channel_for,
+                        clock=lambda: t0).publish(due, t0)
+    assert summary.counts == {"published": 3, "failed": 2}
+    assert sleeper.calls == [] and len(posted(sb)) == 3
 
 
 # --- retract ----------------------------------------------------------------------------------
