@@ -444,23 +444,29 @@ def test_a_declared_window_counts_what_earlier_runs_sent(led, sb):
     make = channels(sb, **{"fake-a": Hourly})
 
     def run(at: datetime, due: list[PlanEntry]):
-        return publisher(led, sb, channel_for=make, clock=lambda: at, sleep=Sleeper()
-                         ).publish(due, at)
+        return publisher(led, sb, channel_for=make, clock=lambda: at, sleep=Sleeper(),
+                         catch_up=timedelta(hours=2)).publish(due, at)
 
     first = [entry(i, t0) for i in range(2)]
     assert run(t0, first).counts == {"published": 2}
-    later = [entry(i, t0 + timedelta(minutes=10)) for i in range(2, 4)]
-    deferred = run(t0 + timedelta(minutes=10), later)
+    # An emergency (a flood warning) does not wait for our own estimate of the window,
+    # though it counts in it.
+    flood = entry(9, t0 + timedelta(minutes=5))
+    flood.priority = "emergency"
+    assert run(t0 + timedelta(minutes=5), [flood]).counts == {"published": 1}
+    later = [entry(i, t0 + timedelta(minutes=20)) for i in range(2, 4)]
+    deferred = run(t0 + timedelta(minutes=20), later)
     assert deferred.counts == {"failed": 2}, deferred.results
     assert all("rate limited until" in r.reason for r in deferred.results)
-    assert len(posted(sb)) == 2  # nothing more went out inside the hour
+    assert len(posted(sb)) == 3  # nothing more went out inside the hour
 
-    # An hour after the first two, the window has room again: the deferred pair (still
-    # inside the catch-up window) goes out once; the deferrals did not fill the window.
-    after = t0 + timedelta(minutes=61)
+    # Once the first two and the warning are an hour old the window has room again, and
+    # the deferrals inside it (20 minutes in) are not counted as sends: the deferred pair,
+    # still inside the catch-up window, goes out once.
+    after = t0 + timedelta(minutes=66)
     assert run(after, later).counts == {"published": 2}
-    assert sorted(posted(sb)) == sorted(e.rendered.text for e in first + later)
-    assert len(led.sends_since("fake-a", t0, after + timedelta(seconds=1))) == 4
+    assert sorted(posted(sb)) == sorted(e.rendered.text for e in first + [flood] + later)
+    assert len(led.sends_since("fake-a", t0, after + timedelta(seconds=1))) == 5
 
 
 def test_an_accounts_own_rate_limit_replaces_the_channels_default(sqlite_led, sb):
