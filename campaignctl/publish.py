@@ -18,6 +18,7 @@ as skipped (retracted). Plan entries passed to ``retract`` are also recorded as 
 
 from __future__ import annotations
 
+import contextlib
 import random
 import threading
 import time
@@ -493,8 +494,9 @@ class Publisher:
                                              urgent=entry.priority == "emergency")
             if blocked_until is None and self.clock() - asked_at >= _SENT_LATER:
                 # It waited for the window: record when the request really left, which is
-                # what the next run counts.
-                self.ledger.mark_sent(claim, self.clock())
+                # what the next run counts (only the count suffers if this write fails).
+                with contextlib.suppress(LedgerError):
+                    self.ledger.mark_sent(claim, self.clock())
             if blocked_until is not None:
                 # Nothing was sent: the row stays retryable and a later run (inside the
                 # catch-up window) sends it once the platform lets us.
