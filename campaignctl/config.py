@@ -232,8 +232,8 @@ def _rate_limit(value: Any) -> tuple[int, int] | None:
     if value is None:
         return None
     text = value.strip() if isinstance(value, str) else ""
-    if re.match(_RATE_PATTERN, text) and int(text.partition("/")[0]) > 0:
-        count, _, window = text.partition("/")
+    count, _, window = text.partition("/")
+    if re.match(_RATE_PATTERN, text) and int(count) > 0:
         return int(count), _duration(window)
     raise _fail(t("{value!r} is not a rate limit", value=_show(value)),
                 t("write posts per duration, e.g. 17/24h or 100/15m"))

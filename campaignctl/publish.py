@@ -213,9 +213,10 @@ class _Throttle:
         return None
 
     def spent(self, instants: list[datetime]) -> None:
-        """Count sends made before this throttle existed (earlier runs, other nodes)."""
+        """Count sends made before this throttle existed (earlier runs, other nodes), given
+        oldest first as Ledger.sends_since returns them."""
         with self.lock:
-            self.slots.extend(sorted(instants)[-self.per_window:])
+            self.slots.extend(instants[-self.per_window:])
 
     def hold_until(self, instant: datetime) -> None:
         with self.lock:
@@ -277,15 +278,16 @@ class Publisher:
             if name not in self._throttles:
                 lim = channel.limits
                 # The account's own tier (rate_limit: in channels.yaml) over the default.
-                own = getattr(channel.account, "rate_limit", None)
-                per_window, window = own or (lim.requests_per_window, lim.window_seconds)
-                # Without declared limits (rate_limits=False, e.g. the sandbox benchmark) the
-                # throttle still holds lanes back until a platform's retry_at.
-                if not self.rate_limits:
-                    per_window = 1 << 30
-                throttle = _Throttle(per_window, window, self.clock, self.sleep)
-                if self.rate_limits:  # the window is shared with earlier runs and other nodes
+                per_window, window = (channel.account.rate_limit
+                                      or (lim.requests_per_window, lim.window_seconds))
+                if self.rate_limits:
+                    throttle = _Throttle(per_window, window, self.clock, self.sleep)
+                    # The window is shared with earlier runs and other nodes.
                     throttle.spent(self._recent_sends(name, throttle))
+                else:
+                    # Without declared limits (e.g. the sandbox benchmark) the throttle still
+                    # holds lanes back until a platform's retry_at.
+                    throttle = _Throttle(1 << 30, window, self.clock, self.sleep)
                 if name in self._holds:  # an earlier run's 429: do not knock before its reset
                     throttle.hold_until(self._holds[name][0])
                 self._throttles[name] = throttle
