@@ -637,6 +637,12 @@ class Ledger:
         """Release every pooled connection."""
         self.engine.dispose()
 
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
     def drop_all(self) -> None:
         """Drop every ledger table (tests only)."""
         with self.engine.begin() as conn:
