@@ -516,7 +516,8 @@ def report_job(workspace: Workspace, campaigns: Sequence[Campaign], *, now: date
                max_age: timedelta = MAX_AGE) -> dict[str, Any]:
     """Collect when needed (see the module docstring), then summarise from the ledger."""
     from .channels import channel_for as open_for
-    from .jobs import open_ledger, sandbox_session, uses_sandbox
+    from .usecases.common import open_ledger
+    from .usecases.sandbox import sandbox_session, uses_sandbox
     from .ledger import PUBLISHED
 
     conv_rows = load_conversions(conversions, mapping) if conversions else None

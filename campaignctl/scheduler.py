@@ -3,21 +3,21 @@
 One node = one process. It keeps ONE persistent "wake" job, at the next due occurrence
 (``schedule.next_due``), in an APScheduler SQLAlchemyJobStore inside the ledger database
 (table ``apscheduler_jobs_<node>``: APScheduler 3 cannot share a job store between
-schedulers). A wake runs one ``jobs.publish_job`` pass -- it sends everything due and not
-done, records missed occurrences outside the catch-up window, and takes over stale claims
-of dead nodes -- then moves the wake job to the next due instant. So the job store holds
-one row however many occurrences are planned.
+schedulers). A wake runs one ``usecases.publishing.publish_job`` pass -- it sends everything
+due and not done, records missed occurrences outside the catch-up window, and takes over
+stale claims of dead nodes -- then moves the wake job to the next due instant. So the job
+store holds one row however many occurrences are planned.
 
 Three in-memory interval jobs run beside it: a safety wake (a clock jump, a dead node's
 leftovers, a paused post released), a file watch (campaign edits without a restart) and a
-heartbeat row in the ledger that `status` reads through ``heartbeat_lines``.
+heartbeat row in the ledger that `status` reads (usecases.status.heartbeat_lines).
 
 Several nodes may run on one ledger: the ledger's claim (a conditional UPDATE) decides who
 sends each occurrence, so the nodes need no other coordination.
 
 Passes never overlap within a node (one lock); stopping lets the running pass finish and
 starts no other. Every action is one log record on the ``campaignctl.scheduler`` logger
-with an ``event`` and its fields as ``extra``; cli_service.py renders them as JSON lines.
+with an ``event`` and its fields as ``extra``; cli/service.py renders them as JSON lines.
 """
 
 from __future__ import annotations
@@ -30,14 +30,14 @@ import socket
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
+from sqlalchemy.engine import make_url
 
 from .config import load_campaigns, load_workspace
 from .errors import CampaignctlError, ValidationFailed
@@ -45,6 +45,8 @@ from .i18n import t
 from .ledger import Ledger, resolve_url
 from .models import Campaign, Workspace
 from .schedule import next_due
+from .usecases.publishing import publish_job
+from .usecases.sandbox import sandbox_session, uses_sandbox
 
 log = logging.getLogger("campaignctl.scheduler")
 
@@ -209,8 +211,6 @@ class Service:
     def _open_sandbox(self, workspace: Workspace) -> str | None:
         """One sandbox URL for the service's lifetime (a running one, else one started here
         whose posts persist in the workspace), so passes do not each start their own."""
-        from .jobs import sandbox_session, uses_sandbox
-
         if not (self.options.sandbox or self.options.sandbox_url
                 or uses_sandbox(workspace, list(workspace.accounts))):
             return None
@@ -251,8 +251,6 @@ class Service:
         with self._pass_lock:
             if self._stopping.is_set():
                 return
-            from .jobs import publish_job
-
             with self._state_lock:
                 workspace, campaigns = self.workspace, list(self.campaigns)
             assert workspace is not None
@@ -378,53 +376,7 @@ class Service:
 
 
 def _masked(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
     try:
         return make_url(url).render_as_string(hide_password=True)
     except Exception:
         return "?"
-
-
-# --- status lines ------------------------------------------------------------------------
-
-def _ago(delta: timedelta) -> str:
-    seconds = max(0, int(delta.total_seconds()))
-    if seconds < 90:
-        return t("{n} s ago", n=seconds)
-    if seconds < 90 * 60:
-        return t("{n} min ago", n=seconds // 60)
-    if seconds < 36 * 3600:
-        return t("{n} h ago", n=seconds // 3600)
-    return t("{n} days ago", n=seconds // 86400)
-
-
-def _local(moment: datetime, zone: str | None) -> str:
-    try:
-        tz = ZoneInfo(zone) if zone else timezone.utc
-    except Exception:  # a zone this machine's tzdata lacks: show UTC rather than fail
-        tz = timezone.utc
-    local = moment.astimezone(tz)
-    return f"{local:%Y-%m-%d %H:%M} {local.tzname()}"
-
-
-def heartbeat_lines(ledger: Ledger, now: datetime, *,
-                    down_after: timedelta = timedelta(seconds=30)) -> list[str]:
-    """One line per scheduler node for `status`: up (with the next post), stopped, or down."""
-    lines = []
-    for row in ledger.heartbeats():
-        host, node, pid = row["host"], row["node"], row["pid"]
-        if row["stopped_at"] is not None:
-            lines.append(t("scheduler on {host} (node {node}) stopped {ago}", host=host,
-                           node=node, ago=_ago(now - row["stopped_at"])))
-        elif now - row["last_beat"] > down_after:
-            lines.append(t("scheduler on {host} (node {node}) last seen {ago} (down?)",
-                           host=host, node=node, ago=_ago(now - row["last_beat"])))
-        elif row["next_due"] is not None:
-            lines.append(t("scheduler up on {host} (node {node}, pid {pid}), next post at "
-                           "{when}", host=host, node=node, pid=pid,
-                           when=_local(row["next_due"], row["zone"])))
-        else:
-            lines.append(t("scheduler up on {host} (node {node}, pid {pid}), nothing "
-                           "scheduled", host=host, node=node, pid=pid))
-    return lines

@@ -163,7 +163,7 @@ def test_status_names_a_channel_the_platform_rate_limited(ws):
     from datetime import datetime
 
     from campaignctl.config import load_workspace
-    from campaignctl.jobs import open_ledger
+    from campaignctl.usecases.common import open_ledger
 
     ledger = open_ledger(load_workspace(ws))
     try:

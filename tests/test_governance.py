@@ -17,17 +17,10 @@ from sqlalchemy import delete, update
 from campaignctl import governance
 from campaignctl.config import load_campaigns, load_workspace
 from campaignctl.errors import CampaignctlError, UsageError, ValidationFailed
-from campaignctl.jobs import (
-    Selection,
-    announce_job,
-    approvals_job,
-    approve_job,
-    open_ledger,
-    pause_job,
-    publish_job,
-    resume_job,
-    retract_job,
-)
+from campaignctl.usecases.announce import announce_job
+from campaignctl.usecases.common import Selection, open_ledger
+from campaignctl.usecases.governance import approvals_job, approve_job, pause_job, resume_job
+from campaignctl.usecases.publishing import publish_job, retract_job
 from campaignctl.ledger import audit_log
 
 PG = postgres_url()
@@ -414,7 +407,7 @@ def test_approval_state_leaves_out_what_is_already_sent(ws, sandbox):
 
 
 def test_status_summary_for_the_lead(tmp_path):
-    from campaignctl.jobs import governance_status_job
+    from campaignctl.usecases.governance import governance_status_job
 
     ws = make_ws(tmp_path / "ws", fb_approval=True)
     workspace, campaigns = loaded(ws)

@@ -1,4 +1,4 @@
-"""jobs.sandbox_session's probe: a busy sandbox is waited for, a missing one is not."""
+"""usecases.sandbox.sandbox_session's probe: a busy sandbox is waited for, a missing one is not."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from campaignctl.errors import UsageError
-from campaignctl.jobs import _answers, sandbox_session
+from campaignctl.usecases.sandbox import answers as _answers
+from campaignctl.usecases.sandbox import sandbox_session
 from campaignctl.workspace import create_workspace
 
 

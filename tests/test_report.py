@@ -19,7 +19,8 @@ from campaignctl import report as R
 from campaignctl.channels import channel_class, channel_for
 from campaignctl.config import load_campaigns, load_workspace
 from campaignctl.errors import UsageError
-from campaignctl.jobs import open_ledger, publish_job
+from campaignctl.usecases.common import open_ledger
+from campaignctl.usecases.publishing import publish_job
 from campaignctl.ledger import Ledger, occurrences
 from campaignctl.models import Campaign
 from campaignctl.report_html import report_html

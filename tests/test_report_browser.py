@@ -16,7 +16,8 @@ import pytest
 from campaignctl import report as R
 from campaignctl.channels import channel_for
 from campaignctl.config import load_campaigns, load_workspace
-from campaignctl.jobs import open_ledger, publish_job
+from campaignctl.usecases.common import open_ledger
+from campaignctl.usecases.publishing import publish_job
 from campaignctl.planner import build_plan
 from campaignctl.report_html import preview_html, report_html
 from campaignctl.sandbox import Sandbox

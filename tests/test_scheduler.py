@@ -25,13 +25,8 @@ from service_runner import (
 from sqlalchemy import text
 
 from campaignctl.ledger import Ledger, default_url
-from campaignctl.scheduler import (
-    WAKE_JOB,
-    Service,
-    ServiceOptions,
-    heartbeat_lines,
-    job_table,
-)
+from campaignctl.scheduler import WAKE_JOB, Service, ServiceOptions, job_table
+from campaignctl.usecases.status import heartbeat_lines
 
 
 class Records(logging.Handler):

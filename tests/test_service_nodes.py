@@ -23,7 +23,7 @@ from service_runner import (
 )
 
 from campaignctl.ledger import PUBLISHED, SENDING, Ledger, default_url
-from campaignctl.scheduler import heartbeat_lines
+from campaignctl.usecases.status import heartbeat_lines
 
 
 @pytest.fixture(params=["postgresql", "sqlite"])

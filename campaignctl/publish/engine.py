@@ -19,19 +19,20 @@ as skipped (retracted). Plan entries passed to ``retract`` are also recorded as 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import random
 import threading
 import time
 from collections import defaultdict, deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Protocol
 
-from .channels.base import Channel
-from .errors import (
+from ..channels.base import Channel
+from ..errors import (
     AuthError,
     CampaignctlError,
     ChannelError,
@@ -41,8 +42,8 @@ from .errors import (
     TransientError,
     UnknownOutcome,
 )
-from .i18n import t
-from .ledger import (
+from ..i18n import t
+from ..ledger import (
     DEFERRED,
     PUBLISHED,
     RETRACTED,
@@ -52,17 +53,58 @@ from .ledger import (
     Ledger,
     OccurrenceStatus,
 )
-from .models import SKIPPED as PLAN_SKIPPED
-from .models import Media, PlanEntry, Published, RenderedPost
+from ..models import SKIPPED as PLAN_SKIPPED
+from ..models import Media, PlanEntry, Published, RenderedPost
+from .results import (
+    O_DONE,
+    O_FAILED,
+    O_IN_PROGRESS,
+    O_PUBLISHED,
+    O_SKIPPED,
+    O_UNKNOWN,
+    O_WOULD_SEND,
+    EntryResult,
+    RetractItem,
+    RetractSummary,
+    RunSummary,
+)
+from .throttle import Throttle
 
-# Outcomes of one entry in a run.
-O_PUBLISHED = "published"
-O_FAILED = "failed"
-O_SKIPPED = "skipped"
-O_UNKNOWN = "unknown"
-O_DONE = "already-done"
-O_IN_PROGRESS = "in-progress"  # another live run holds the claim
-O_WOULD_SEND = "would-send"  # dry run
+
+@dataclass(frozen=True)
+class PublishSettings:
+    """How a Publisher sends: its pool, its patience and its retries.
+
+    ``rate_limits=False`` switches off the limits channels declare (requests per window and
+    per-channel concurrency) and leaves only what the platform itself says (429s and their
+    reset times): for the sandbox and its benchmark, never for real accounts.
+    """
+
+    concurrency: int = 8
+    catch_up: timedelta = timedelta(hours=1)  # how late a due post may still go out
+    deadline: timedelta = timedelta(minutes=5)  # a run waits for rate windows this long
+    rate_limits: bool = True
+    backoff_base: float = 1.0  # seconds before the first retry; doubles each time
+    backoff_cap: float = 60.0
+    max_attempts: int = 6
+    find_margin: timedelta = timedelta(minutes=5)  # how far before a send find_recent looks
+
+    def replace(self, **changes: Any) -> PublishSettings:
+        return dataclasses.replace(self, **changes)
+
+
+@dataclass
+class _Attempt:
+    """One entry's sending so far: the claim it holds, and what tries are left."""
+
+    claim: Claim
+    payload: dict[str, Any]
+    number: int = 1
+    resend_budget: int = 1
+
+    def renew(self, claim: Claim) -> None:
+        self.claim = claim
+        self.number += 1
 
 
 class Hooks(Protocol):
@@ -71,88 +113,6 @@ class Hooks(Protocol):
     def before_send(self, entry: PlanEntry) -> None: ...
 
     def after_send(self, entry: PlanEntry, published: Published) -> None: ...
-
-
-@dataclass
-class EntryResult:
-    """What happened to one (occurrence, channel) in a run."""
-
-    key: str
-    campaign: str
-    post: str
-    channel: str
-    platform: str
-    at: datetime
-    outcome: str
-    url: str | None = None
-    platform_id: str | None = None
-    reason: str | None = None
-    payload: dict[str, Any] | None = None  # dry run: exactly what would be sent
-
-    def to_json(self) -> dict[str, Any]:
-        """A JSON-able dict for `--json`."""
-        out = {k: getattr(self, k) for k in ("key", "campaign", "post", "channel", "platform",
-                                             "outcome", "url", "platform_id", "reason")}
-        out["at"] = self.at.isoformat()
-        if self.payload is not None:
-            out["payload"] = self.payload
-        return out
-
-
-@dataclass
-class RunSummary:
-    """Every entry's outcome in a publish or reconcile run."""
-
-    results: list[EntryResult] = field(default_factory=list)
-    dry_run: bool = False
-
-    @property
-    def counts(self) -> dict[str, int]:
-        out: dict[str, int] = {}
-        for r in self.results:
-            out[r.outcome] = out.get(r.outcome, 0) + 1
-        return out
-
-    @property
-    def ok(self) -> bool:
-        """False when anything failed or is left unknown (the CLI exits non-zero)."""
-        return not any(r.outcome in (O_FAILED, O_UNKNOWN) for r in self.results)
-
-    def to_json(self) -> dict[str, Any]:
-        """A JSON-able dict for `--json`."""
-        return {"dry_run": self.dry_run, "ok": self.ok, "counts": self.counts,
-                "results": [r.to_json() for r in self.results]}
-
-
-@dataclass
-class RetractItem:
-    """One published copy and what `retract` did about it."""
-
-    key: str
-    channel: str
-    platform: str
-    url: str | None
-    outcome: str  # deleted | manual | failed | in-flight
-    message: str | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        return dict(self.__dict__)
-
-
-@dataclass
-class RetractSummary:
-    """What `retract` deleted, could not delete, and stopped from going out."""
-
-    items: list[RetractItem] = field(default_factory=list)
-    skipped_pending: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return all(i.outcome == "deleted" for i in self.items)
-
-    def to_json(self) -> dict[str, Any]:
-        return {"ok": self.ok, "skipped_pending": self.skipped_pending,
-                "items": [i.to_json() for i in self.items]}
 
 
 def rendered_from_payload(payload: dict[str, Any]) -> RenderedPost:
@@ -171,99 +131,40 @@ def rendered_from_payload(payload: dict[str, Any]) -> RenderedPost:
 _SENT_LATER = timedelta(seconds=1)
 
 
-class _Throttle:
-    """One channel's sliding-window quota plus the platform's "not before" instant."""
-
-    def __init__(self, per_window: int, window: float, clock: Callable[[], datetime],
-                 sleep: Callable[[float], None]) -> None:
-        self.per_window = max(1, per_window)
-        self.window = timedelta(seconds=window)
-        self.clock = clock
-        self.sleep = sleep
-        self.lock = threading.Lock()
-        self.slots: deque[datetime] = deque()
-        self.not_before: datetime | None = None
-
-    def acquire(self, latest: datetime, *, urgent: bool = False) -> datetime | None:
-        """Reserve the next free slot and wait for it (never a busy loop on a fake clock).
-
-        A slot later than ``latest`` (the run's deadline) is not taken and not waited for:
-        its instant is returned instead, so a run never sleeps through a platform's daily
-        limit while holding a claim. None means the slot is ours and its time has come.
-        ``urgent`` (an emergency post) goes past the declared window, which is our own
-        estimate, but never past what the platform itself said (``not_before``).
-        """
-        with self.lock:
-            now = self.clock()
-            while self.slots and self.slots[0] <= now - self.window:
-                self.slots.popleft()
-            start = now
-            if len(self.slots) >= self.per_window and not urgent:
-                start = self.slots[0] + self.window
-            if self.not_before and self.not_before > start:
-                start = self.not_before
-            if start > latest:
-                return start
-            if len(self.slots) >= self.per_window:
-                self.slots.popleft()
-            self.slots.append(start)
-        wait = (start - now).total_seconds()
-        if wait > 0:
-            self.sleep(wait)
-        return None
-
-    def spent(self, instants: list[datetime]) -> None:
-        """Count sends made before this throttle existed (earlier runs, other nodes), given
-        oldest first as Ledger.sends_since returns them."""
-        with self.lock:
-            self.slots.extend(instants[-self.per_window:])
-
-    def hold_until(self, instant: datetime) -> None:
-        with self.lock:
-            if self.not_before is None or instant > self.not_before:
-                self.not_before = instant
-
-
 class Publisher:
     """Sends due plan entries exactly once through the channel adapters.
 
-    ``rate_limits=False`` switches off the limits channels declare (requests per window and
-    per-channel concurrency) and leaves only what the platform itself says (429s and their
-    reset times): for the sandbox and its benchmark, never for real accounts.
+    ``settings`` says how (see PublishSettings); the rest are collaborators: ``clock`` and
+    ``sleep`` (tests pin them), ``hooks`` (test seams around each send), ``rng`` (backoff
+    jitter), ``on_result`` (called from worker threads as each send settles) and
+    ``on_upload`` ((entry, bytes sent, bytes total) during media uploads). Settings may also
+    be given one by one as keywords, as tests and benchmarks do.
     """
 
-    def __init__(self, ledger: Ledger, channel_for: Callable[[str], Channel], *,
-                 clock: Callable[[], datetime] | None = None, concurrency: int = 8,
-                 catch_up: timedelta = timedelta(hours=1),
-                 deadline: timedelta = timedelta(minutes=5),
+    def __init__(self, ledger: Ledger, channel_for: Callable[[str], Channel],
+                 settings: PublishSettings | None = None, *,
+                 clock: Callable[[], datetime] | None = None,
                  sleep: Callable[[float], None] = time.sleep, hooks: Hooks | None = None,
-                 rate_limits: bool = True, backoff_base: float = 1.0, backoff_cap: float = 60.0,
-                 max_attempts: int = 6, find_margin: timedelta = timedelta(minutes=5),
                  rng: random.Random | None = None,
                  on_result: Callable[[EntryResult], None] | None = None,
-                 on_upload: Callable[[PlanEntry, int, int], None] | None = None) -> None:
+                 on_upload: Callable[[PlanEntry, int, int], None] | None = None,
+                 **setting_overrides: Any) -> None:
+        self.settings = (settings or PublishSettings()).replace(**setting_overrides)
         self.ledger = ledger
         self.channel_for = channel_for
         self.clock = clock or (lambda: datetime.now(timezone.utc))
-        self.concurrency = max(1, concurrency)
-        self.catch_up = catch_up
-        self.deadline = deadline
+        self.concurrency = max(1, self.settings.concurrency)
         self.sleep = sleep
         self.hooks = hooks
-        self.rate_limits = rate_limits
-        self.backoff_base = backoff_base
-        self.backoff_cap = backoff_cap
-        self.max_attempts = max_attempts
-        self.find_margin = find_margin
         self.rng = rng or random.Random()
-        self.on_result = on_result  # called from worker threads as each send settles
-        self.on_upload = on_upload  # (entry, bytes sent, bytes total) during media uploads
+        self.on_result = on_result
+        self.on_upload = on_upload
         self._lock = threading.Lock()
         self._channels: dict[str, Channel] = {}
-        self._throttles: dict[str, _Throttle] = {}
+        self._throttles: dict[str, Throttle] = {}
         self._dead: dict[str, str] = {}  # channel -> auth failure seen in this run
         self._holds: dict[str, tuple[datetime, str | None]] = {}  # from earlier runs' 429s
-        self._deadline_at = self.clock() + deadline
+        self._deadline_at = self.clock() + self.settings.deadline
         self._run_started = self.clock()  # set again by each publish()
 
     # --- plumbing -------------------------------------------------------------------------
@@ -273,27 +174,27 @@ class Publisher:
                 self._channels[name] = self.channel_for(name)
             return self._channels[name]
 
-    def _throttle(self, name: str, channel: Channel) -> _Throttle:
+    def _throttle(self, name: str, channel: Channel) -> Throttle:
         with self._lock:
             if name not in self._throttles:
                 lim = channel.limits
                 # The account's own tier (rate_limit: in channels.yaml) over the default.
                 per_window, window = (channel.account.rate_limit
                                       or (lim.requests_per_window, lim.window_seconds))
-                if self.rate_limits:
-                    throttle = _Throttle(per_window, window, self.clock, self.sleep)
+                if self.settings.rate_limits:
+                    throttle = Throttle(per_window, window, self.clock, self.sleep)
                     # The window is shared with earlier runs and other nodes.
                     throttle.spent(self._recent_sends(name, throttle))
                 else:
                     # Without declared limits (e.g. the sandbox benchmark) the throttle still
                     # holds lanes back until a platform's retry_at.
-                    throttle = _Throttle(1 << 30, window, self.clock, self.sleep)
+                    throttle = Throttle(1 << 30, window, self.clock, self.sleep)
                 if name in self._holds:  # an earlier run's 429: do not knock before its reset
                     throttle.hold_until(self._holds[name][0])
                 self._throttles[name] = throttle
             return self._throttles[name]
 
-    def _recent_sends(self, name: str, throttle: _Throttle) -> list[datetime]:
+    def _recent_sends(self, name: str, throttle: Throttle) -> list[datetime]:
         # Up to this run's start: the throttle itself counts what this run sends.
         try:
             return self.ledger.sends_since(name, self.clock() - throttle.window,
@@ -304,7 +205,7 @@ class Publisher:
             return []
 
     def _lanes(self, name: str) -> int:
-        if not self.rate_limits:
+        if not self.settings.rate_limits:
             # Declared limits off (a sandbox benchmark): the per-channel concurrency cap is
             # one of them, so every channel may use the whole pool; the platform's own 429s
             # and reset headers still hold lanes back.
@@ -350,9 +251,10 @@ class Publisher:
     def _backoff(self, attempt: int, exc: ChannelError) -> float:
         if isinstance(exc, RateLimited) and exc.retry_at is not None:
             wait = (exc.retry_at - self.clock()).total_seconds()
-            return max(0.0, wait) + self.rng.uniform(0, min(1.0, self.backoff_base))
+            return max(0.0, wait) + self.rng.uniform(0, min(1.0, self.settings.backoff_base))
         # Full jitter: spreads a burst of retries over the whole interval.
-        return self.rng.uniform(0, min(self.backoff_cap, self.backoff_base * 2 ** (attempt - 1)))
+        base, cap = self.settings.backoff_base, self.settings.backoff_cap
+        return self.rng.uniform(0, min(cap, base * 2 ** (attempt - 1)))
 
     @staticmethod
     def _result(entry: PlanEntry, outcome: str, reason: str | None = None,
@@ -367,11 +269,11 @@ class Publisher:
     def publish(self, entries: Sequence[PlanEntry], now: datetime, *,
                 dry_run: bool = False) -> RunSummary:
         """Send every due, not-done scheduled entry; record skipped and missed ones."""
-        self._deadline_at = self.clock() + self.deadline
+        self._deadline_at = self.clock() + self.settings.deadline
         self._dead.clear()
         due = [e for e in entries if e.at <= now]
         markers = self.ledger.retraction_markers()
-        oldest = now - self.catch_up
+        oldest = now - self.settings.catch_up
         to_send: list[PlanEntry] = []
         to_skip: list[tuple[PlanEntry, str]] = []
         for e in due:
@@ -381,7 +283,7 @@ class Publisher:
                 to_skip.append((e, t("retracted")))
             elif e.at < oldest:
                 to_skip.append((e, t("missed: due at {at} (more than {window} ago)",
-                                     at=e.at.isoformat(), window=_human(self.catch_up))))
+                                     at=e.at.isoformat(), window=_human(self.settings.catch_up))))
             elif e.rendered is None:
                 to_skip.append((e, t("nothing rendered for this channel")))
             else:
@@ -475,7 +377,6 @@ class Publisher:
         """Send with retries; the claim is held throughout, so nobody else can send."""
         post = entry.rendered
         assert post is not None
-        payload = post.payload()
         try:
             channel = self._channel(entry.channel)
         except CampaignctlError as exc:
@@ -484,93 +385,110 @@ class Publisher:
                                       retryable=True, now=self.clock())
             return self._result(entry, O_FAILED, exc.one_line())
         throttle = self._throttle(entry.channel, channel)
-        attempt = 1
+        attempt = _Attempt(claim, post.payload(), resend_budget=resend_budget)
         while True:
-            dead = self._dead.get(entry.channel)
-            if dead:
-                self.ledger.record_failed(claim, "AuthError", dead, retryable=True,
-                                          now=self.clock())
-                return self._result(entry, O_FAILED, dead)
-            asked_at = self.clock()
-            blocked_until = throttle.acquire(self._deadline_at,
-                                             urgent=entry.priority == "emergency")
-            if blocked_until is None and self.clock() - asked_at >= _SENT_LATER:
+            held_back = self._wait_for_slot(entry, attempt.claim, throttle)
+            if held_back is not None:
+                return held_back
+            if self.hooks:
+                self.hooks.before_send(entry)
+            try:
+                published = channel.publish(post, progress=self._renewer(attempt.claim, entry))
+            except Exception as exc:
+                settled = self._failed_attempt(entry, channel, throttle, attempt, exc)
+                if settled is not None:
+                    return settled
+                continue  # _failed_attempt renewed the claim for another try
+            if self.hooks:
+                self.hooks.after_send(entry, published)
+            return self._record_sent(entry, attempt.claim, published)
+
+    def _wait_for_slot(self, entry: PlanEntry, claim: Claim,
+                       throttle: Throttle) -> EntryResult | None:
+        """Wait for the channel's rate-limit window; a result if the send cannot go now."""
+        dead = self._dead.get(entry.channel)
+        if dead:
+            self.ledger.record_failed(claim, "AuthError", dead, retryable=True, now=self.clock())
+            return self._result(entry, O_FAILED, dead)
+        asked_at = self.clock()
+        blocked_until = throttle.acquire(self._deadline_at, urgent=entry.priority == "emergency")
+        if blocked_until is None:
+            if self.clock() - asked_at >= _SENT_LATER:
                 # It waited for the window: record when the request really left, which is
                 # what the next run counts (only the count suffers if this write fails).
                 with contextlib.suppress(LedgerError):
                     self.ledger.mark_sent(claim, self.clock())
-            if blocked_until is not None:
-                # Nothing was sent: the row stays retryable and a later run (inside the
-                # catch-up window) sends it once the platform lets us.
-                reason = t("{channel} is rate limited until {at}; it goes out on a later run",
-                           channel=entry.channel,
-                           at=f"{blocked_until.astimezone(timezone.utc):%Y-%m-%d %H:%M} UTC")
-                self.ledger.record_failed(claim, DEFERRED, reason, retryable=True,
-                                          now=self.clock())
-                return self._result(entry, O_FAILED, reason)
-            if self.hooks:
-                self.hooks.before_send(entry)
-            try:
-                published = channel.publish(post, progress=self._renewer(claim, entry))
-            except UnknownOutcome as exc:
-                found, find_error = self._find(channel, post, entry, claim.started_at)
-                if found:
-                    self.ledger.record_published(claim, found, now=self.clock(), outcome="found")
-                    return self._result(entry, O_PUBLISHED,
-                                        t("found on the platform after: {error}",
-                                          error=exc.message), published=found)
-                if find_error is None and resend_budget > 0 and self._can_wait(0):
-                    resend_budget -= 1
-                    claim = self.ledger.retry(claim, "UnknownOutcome", exc.message, payload,
-                                              now=self.clock())
-                    attempt += 1
-                    continue
-                reason = exc.message if find_error is None else find_error
-                self.ledger.record_unknown(claim, reason, now=self.clock())
-                return self._result(entry, O_UNKNOWN, reason)
-            except (TransientError, RateLimited) as exc:
-                if isinstance(exc, RateLimited) and exc.retry_at:
-                    throttle.hold_until(exc.retry_at)
-                    self._remember_hold(entry.channel, exc)
-                delay = self._backoff(attempt, exc)
-                if attempt < self.max_attempts and self._can_wait(delay):
-                    claim = self.ledger.retry(claim, type(exc).__name__, exc.message, payload,
-                                              now=self.clock())
-                    self.sleep(delay)
-                    attempt += 1
-                    continue
-                reason = t("gave up after {n} attempt(s): {error}", n=attempt, error=exc.message)
-                self.ledger.record_failed(claim, type(exc).__name__, reason, retryable=True,
-                                          now=self.clock())
-                return self._result(entry, O_FAILED, reason)
-            except AuthError as exc:
-                self._dead[entry.channel] = exc.message
-                self.ledger.record_failed(claim, "AuthError", exc.message, retryable=True,
-                                          now=self.clock())
-                return self._result(entry, O_FAILED, exc.message)
-            except ChannelError as exc:  # Rejected, NotSupported: the platform said no
-                self.ledger.record_failed(claim, type(exc).__name__, exc.message,
-                                          now=self.clock())
-                return self._result(entry, O_FAILED, exc.message)
-            except Exception as exc:
-                # An adapter bug may strike after the request left: treat it as unknown so
-                # the next run looks before it sends.
-                reason = t("unexpected error in the {channel} adapter: {error}",
-                           channel=entry.channel, error=type(exc).__name__)
-                self.ledger.record_unknown(claim, reason, now=self.clock())
-                return self._result(entry, O_UNKNOWN, reason)
-            if self.hooks:
-                self.hooks.after_send(entry, published)
-            try:
-                self.ledger.record_published(claim, published, now=self.clock())
-            except LedgerError as exc:
-                # The post is out; the row stays 'sending' under our claim, so the next run
-                # finds it on the platform instead of sending it again.
-                return self._result(entry, O_UNKNOWN, t(
-                    "published as {url} but the ledger could not record it: {error}; the next "
-                    "run will reconcile it", url=published.url or published.platform_id,
-                    error=exc.message), published=published)
-            return self._result(entry, O_PUBLISHED, published=published)
+            return None
+        # Nothing was sent: the row stays retryable and a later run (inside the catch-up
+        # window) sends it once the platform lets us.
+        reason = t("{channel} is rate limited until {at}; it goes out on a later run",
+                   channel=entry.channel,
+                   at=f"{blocked_until.astimezone(timezone.utc):%Y-%m-%d %H:%M} UTC")
+        self.ledger.record_failed(claim, DEFERRED, reason, retryable=True, now=self.clock())
+        return self._result(entry, O_FAILED, reason)
+
+    def _failed_attempt(self, entry: PlanEntry, channel: Channel, throttle: Throttle,
+                        attempt: _Attempt, exc: Exception) -> EntryResult | None:
+        """Record why a send failed and return the result, or None after renewing
+        ``attempt`` when it is worth another try (the claim is still ours)."""
+        post = entry.rendered
+        assert post is not None
+        claim = attempt.claim
+        if isinstance(exc, UnknownOutcome):
+            found, find_error = self._find(channel, post, entry, claim.started_at)
+            if found:
+                self.ledger.record_published(claim, found, now=self.clock(), outcome="found")
+                return self._result(entry, O_PUBLISHED, t("found on the platform after: {error}",
+                                                          error=exc.message), published=found)
+            if find_error is None and attempt.resend_budget > 0 and self._can_wait(0):
+                attempt.resend_budget -= 1
+                attempt.renew(self.ledger.retry(claim, "UnknownOutcome", exc.message,
+                                                attempt.payload, now=self.clock()))
+                return None
+            reason = exc.message if find_error is None else find_error
+            self.ledger.record_unknown(claim, reason, now=self.clock())
+            return self._result(entry, O_UNKNOWN, reason)
+        if isinstance(exc, (TransientError, RateLimited)):
+            if isinstance(exc, RateLimited) and exc.retry_at:
+                throttle.hold_until(exc.retry_at)
+                self._remember_hold(entry.channel, exc)
+            delay = self._backoff(attempt.number, exc)
+            if attempt.number < self.settings.max_attempts and self._can_wait(delay):
+                attempt.renew(self.ledger.retry(claim, type(exc).__name__, exc.message,
+                                                attempt.payload, now=self.clock()))
+                self.sleep(delay)
+                return None
+            reason = t("gave up after {n} attempt(s): {error}", n=attempt.number,
+                       error=exc.message)
+            self.ledger.record_failed(claim, type(exc).__name__, reason, retryable=True,
+                                      now=self.clock())
+            return self._result(entry, O_FAILED, reason)
+        if isinstance(exc, AuthError):
+            self._dead[entry.channel] = exc.message
+            self.ledger.record_failed(claim, "AuthError", exc.message, retryable=True,
+                                      now=self.clock())
+            return self._result(entry, O_FAILED, exc.message)
+        if isinstance(exc, ChannelError):  # Rejected, NotSupported: the platform said no
+            self.ledger.record_failed(claim, type(exc).__name__, exc.message, now=self.clock())
+            return self._result(entry, O_FAILED, exc.message)
+        # An adapter bug may strike after the request left: treat it as unknown so the next
+        # run looks before it sends.
+        reason = t("unexpected error in the {channel} adapter: {error}",
+                   channel=entry.channel, error=type(exc).__name__)
+        self.ledger.record_unknown(claim, reason, now=self.clock())
+        return self._result(entry, O_UNKNOWN, reason)
+
+    def _record_sent(self, entry: PlanEntry, claim: Claim, published: Published) -> EntryResult:
+        try:
+            self.ledger.record_published(claim, published, now=self.clock())
+        except LedgerError as exc:
+            # The post is out; the row stays 'sending' under our claim, so the next run
+            # finds it on the platform instead of sending it again.
+            return self._result(entry, O_UNKNOWN, t(
+                "published as {url} but the ledger could not record it: {error}; the next "
+                "run will reconcile it", url=published.url or published.platform_id,
+                error=exc.message), published=published)
+        return self._result(entry, O_PUBLISHED, published=published)
 
     def _renewer(self, claim: Claim, entry: PlanEntry) -> Callable[[int, int], None]:
         """A progress callback that keeps a long upload's claim fresh (a third of the lease)
@@ -606,7 +524,7 @@ class Publisher:
     def _find(self, channel: Channel, post: RenderedPost, entry: PlanEntry,
               started: datetime) -> tuple[Published | None, str | None]:
         """Look for the post on the platform; (found, None) or (None, why the look failed)."""
-        since = min(started, entry.at) - self.find_margin
+        since = min(started, entry.at) - self.settings.find_margin
         for attempt in range(1, 4):
             try:
                 return channel.find_recent(post, since=since), None
@@ -669,16 +587,16 @@ class Publisher:
     def reconcile(self, now: datetime | None = None) -> RunSummary:
         """Resolve every unknown or crash-orphaned row through the adapters."""
         now = now or self.clock()
-        self._deadline_at = self.clock() + self.deadline
+        self._deadline_at = self.clock() + self.settings.deadline
         markers = self.ledger.retraction_markers()
         tasks: list[tuple[PlanEntry, Callable[[], EntryResult]]] = []
         for row in self.ledger.unresolved(now):
             reason = None
             if Ledger.is_retracted(markers, row.campaign, row.post, row.channel):
                 reason = t("retracted")
-            elif row.at < now - self.catch_up:
+            elif row.at < now - self.settings.catch_up:
                 reason = t("missed: due at {at} (more than {window} ago)",
-                           at=row.at.isoformat(), window=_human(self.catch_up))
+                           at=row.at.isoformat(), window=_human(self.settings.catch_up))
             tasks.append((_stub(row), _bind(self._resolve, None, row, reason)))
         return RunSummary(self._run(tasks))
 
@@ -704,7 +622,7 @@ class Publisher:
                 items.append(RetractItem(row.key, row.channel, row.platform, row.url, "in-flight",
                                          t("outcome not known yet; run `campaignctl reconcile` "
                                            "and then retract again")))
-        self._deadline_at = self.clock() + self.deadline
+        self._deadline_at = self.clock() + self.settings.deadline
         self._run(tasks)
         summary.items = sorted(items, key=lambda i: i.key)
         return summary
@@ -714,7 +632,7 @@ class Publisher:
         outcome, message = "deleted", None
         published = row.published()
         assert published is not None
-        for attempt in range(1, self.max_attempts + 1):
+        for attempt in range(1, self.settings.max_attempts + 1):
             try:
                 self._channel(row.channel).delete(published)
                 outcome, message = "deleted", None
@@ -727,7 +645,7 @@ class Publisher:
             except (TransientError, RateLimited) as exc:
                 outcome, message = "failed", exc.message
                 delay = self._backoff(attempt, exc)
-                if attempt < self.max_attempts and self._can_wait(delay):
+                if attempt < self.settings.max_attempts and self._can_wait(delay):
                     self.sleep(delay)
                     continue
                 break

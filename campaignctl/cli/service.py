@@ -1,4 +1,4 @@
-"""`campaignctl run`: the scheduler service (see scheduler.py), registered on the cli.py app.
+"""`run`: the scheduler service (see scheduler.py).
 
 Logging is set up here, not in the library: one JSON object per line on stderr, each with
 ts, level, node, event and the event's fields (campaign, post, channel, outcome, url,
@@ -6,21 +6,22 @@ reason, next_due, ...). Library records never carry secrets; the formatter only 
 fields it is given.
 """
 
-
+import json
+import logging
+import os
+import signal
+import sys
+import threading
+from datetime import datetime, timezone
 from typing import Annotated, Optional
 
 import typer
 
-from .cli import SandboxAtOpt, SandboxOpt, _now, app, find_workspace, speaks
+from ._common import SandboxAtOpt, SandboxOpt, find_workspace, now
 
 
 def _json_logging() -> None:
     """Send campaignctl's log records to stderr as JSON lines."""
-    import json
-    import logging
-    import sys
-    from datetime import datetime, timezone
-
     standard = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message",
                                                                               "asctime"}
 
@@ -47,8 +48,6 @@ def _json_logging() -> None:
     logging.getLogger("apscheduler").addHandler(handler)
 
 
-@app.command()
-@speaks
 def run(
     sandbox: SandboxOpt = False,
     sandbox_url: SandboxAtOpt = None,
@@ -70,15 +69,10 @@ def run(
         "--stop-timeout", min=0, help="Seconds a stop waits for in-flight sends.")] = 60.0,
 ) -> None:
     """Run the scheduler: publish each occurrence as it falls due, until SIGTERM or Ctrl-C."""
-    import os
-    import signal
-    import sys
-    import threading
-
-    from .scheduler import Service, ServiceOptions, default_node
+    from ..scheduler import Service, ServiceOptions, default_node
 
     _json_logging()
-    clock = _now  # CAMPAIGNCTL_NOW pins the instant (rehearsals, tests of --once)
+    clock = now  # CAMPAIGNCTL_NOW pins the instant (rehearsals, tests of --once)
     options = ServiceOptions(node=node or default_node(), sandbox=sandbox or bool(sandbox_url),
                              sandbox_url=sandbox_url, poll_seconds=poll_interval,
                              safety_seconds=safety_interval,
@@ -106,3 +100,7 @@ def run(
         # A pass is still sending: leave its claims for reconcile rather than hang the stop.
         sys.stderr.flush()
         os._exit(0)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(run)

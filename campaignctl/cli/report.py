@@ -1,31 +1,24 @@
-"""The `report` command: reach, engagement and conversions (registers on cli.app).
+"""`report`: reach, engagement and conversions per campaign, channel and post."""
 
-Imports only typer and cli at module level, so `campaignctl --help` stays cheap; the
-report library (report.py, report_html.py) is imported inside the command.
-"""
-
-
+from datetime import timezone
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from .cli import (
+from ..i18n import t
+from ._common import (
     JsonOpt,
     SandboxAtOpt,
     SandboxOpt,
-    _err,
-    _now,
-    app,
     load,
+    now,
     parse_when,
     print_json,
-    speaks,
+    print_problems,
 )
 
 
-@app.command()
-@speaks
 def report(
     campaign: Annotated[Optional[str], typer.Argument(help="One campaign (default: all).")] = None,
     since: Annotated[Optional[str], typer.Option(
@@ -48,23 +41,19 @@ def report(
         "--html", help="Write one self-contained HTML page here.", dir_okay=False)] = None,
 ) -> None:
     """Reach, engagement and conversions per campaign, channel and post."""
-    from datetime import timezone
-
-    from .i18n import t
-    from .report import parse_mapping, report_csv, report_job, report_table
+    from ..report import parse_mapping, report_csv, report_job, report_table
 
     workspace, campaigns, problems = load(None)
-    for p in problems:  # a broken campaign file must not hide what was published
-        _err(p.one_line())
+    print_problems(problems)  # a broken campaign file must not hide what was published
     start = parse_when(since)
     if start is not None and start.tzinfo is None:
         start = start.replace(tzinfo=timezone.utc)
-    data = report_job(workspace, campaigns, now=_now(), campaign=campaign, since=start,
+    data = report_job(workspace, campaigns, now=now(), campaign=campaign, since=start,
                       refresh=refresh, sandbox=sandbox or bool(sandbox_url),
                       sandbox_url=sandbox_url, conversions=conversions,
                       mapping=parse_mapping(mapping or []))
     if html_out is not None:
-        from .report_html import report_html
+        from ..report_html import report_html
 
         html_out.write_text(report_html(data), encoding="utf-8")
     if csv_out == "-":
@@ -78,3 +67,7 @@ def report(
         for written in (html_out, csv_out):
             if written:
                 typer.echo(t("Wrote {path}", path=str(written)))
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(report)

@@ -1,29 +1,35 @@
-"""Governance commands: pause, resume, approve, approvals, announce, audit.
+"""Governance: `pause`, `resume`, `approve`, `approvals`, `announce`, `audit`."""
 
-Registered on the campaignctl app by importing this module (see the end of cli.py). Like
-cli.py, each command parses, calls the library (jobs.py, governance.py) and prints; the
-heavy imports stay inside the commands.
-"""
-
-
-import sys
+from datetime import datetime
+from enum import Enum
 from typing import Annotated, Any, Optional
+from zoneinfo import ZoneInfo
 
 import typer
 
-from .cli import (
+from ..i18n import t
+from ._common import (
     JsonOpt,
     SandboxAtOpt,
     SandboxOpt,
-    _err,
-    _now,
-    app,
-    find_workspace,
+    confirm_or_refuse,
+    err,
+    format_option,
     load,
+    load_workspace,
+    now,
     parse_when,
     print_json,
-    speaks,
+    print_problems,
+    refuse_broken,
 )
+
+
+class AuditFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
 
 ChannelsOpt = Annotated[Optional[list[str]], typer.Option(
     "--channel", "-c", help="Only this channel (repeatable; default: every channel).")]
@@ -33,28 +39,18 @@ ByRequiredOpt = Annotated[str, typer.Option(
     "--by", help="Who does this, by name: recorded in the audit trail.")]
 
 
-def _workspace():
-    from .config import load_workspace
-
-    return load_workspace(find_workspace())
-
-
 def _table(headers: list[str], rows: list[list[str]]) -> str:
-    from .output import _table as table
+    from ..output import _table as table
 
     return table(headers, rows, width=200)
 
 
-def _when(moment: Any, tz_name: str) -> str:
-    from zoneinfo import ZoneInfo
-
-    from .output import when_text
+def _when(moment: datetime, tz_name: str) -> str:
+    from ..output import when_text
 
     return when_text(moment.astimezone(ZoneInfo(tz_name)))
 
 
-@app.command()
-@speaks
 def pause(
     reason: Annotated[str, typer.Option("--reason", help="Why: shown on every held post.")],
     channel: ChannelsOpt = None,
@@ -62,11 +58,10 @@ def pause(
     as_json: JsonOpt = False,
 ) -> None:
     """Stop every send on every channel (or the named ones) until `campaignctl resume`."""
-    from .i18n import t
-    from .jobs import pause_job
+    from ..usecases.governance import pause_job
 
-    workspace = _workspace()
-    held = pause_job(workspace, reason, channel, by=by, now=_now())
+    workspace = load_workspace()
+    held = pause_job(workspace, reason, channel, by=by, now=now())
     if as_json:
         print_json([p.to_json() for p in held])
         return
@@ -76,19 +71,16 @@ def pause(
                  "Lift it with `campaignctl resume`.", where=where, reason=reason.strip()))
 
 
-@app.command()
-@speaks
 def resume(
     channel: ChannelsOpt = None,
     by: ByOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Lift the pause on every channel (or the named ones); held posts still in time go out."""
-    from .i18n import t
-    from .jobs import resume_job
+    from ..usecases.governance import resume_job
 
-    workspace = _workspace()
-    lifted = resume_job(workspace, channel, by=by, now=_now())
+    workspace = load_workspace()
+    lifted = resume_job(workspace, channel, by=by, now=now())
     if as_json:
         print_json([p.to_json() for p in lifted])
         return
@@ -102,8 +94,6 @@ def resume(
     typer.echo(t("Held posts still inside the catch-up window go out at the next publish."))
 
 
-@app.command()
-@speaks
 def approve(
     target: Annotated[str, typer.Argument(help="CAMPAIGN or CAMPAIGN/POST.")],
     by: ByRequiredOpt,
@@ -111,17 +101,15 @@ def approve(
     as_json: JsonOpt = False,
 ) -> None:
     """Approve the exact rendered content of every upcoming post of CAMPAIGN[/POST]."""
-    from .i18n import t
-    from .jobs import Selection, approve_job
+    from ..usecases.common import Selection
+    from ..usecases.governance import approve_job
 
     workspace, campaigns, problems = load(None)
     if any(p.is_error for p in problems):
-        for p in problems:
-            _err(p.one_line())
-        _err(t("approve refused: fix the campaign files first (campaignctl validate)"))
-        raise typer.Exit(1)
+        refuse_broken(problems, t("approve refused: fix the campaign files first "
+                                  "(campaignctl validate)"))
     entries, new = approve_job(workspace, campaigns, Selection.parse(target, channel), by=by,
-                               now=_now())
+                               now=now())
     if as_json:
         print_json({"approved_by": by, "occurrences": len(entries), "new": len(new),
                     "keys": [e.key for e in entries]})
@@ -131,20 +119,17 @@ def approve(
                  new=len(new)))
 
 
-@app.command()
-@speaks
 def approvals(
     campaign: Annotated[Optional[str], typer.Argument(help="One campaign (default: all).")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Who approved which upcoming post, and which approvals are void (edited) or missing."""
-    from .i18n import t
-    from .jobs import Selection, approvals_job
+    from ..usecases.common import Selection
+    from ..usecases.governance import approvals_job
 
     workspace, campaigns, problems = load(None)
-    for p in problems:
-        _err(p.one_line())
-    rows = approvals_job(workspace, campaigns, Selection(campaign), now=_now())
+    print_problems(problems)
+    rows = approvals_job(workspace, campaigns, Selection(campaign), now=now())
     if as_json:
         print_json([r.to_json() for r in rows])
         return
@@ -164,8 +149,6 @@ def approvals(
                             n=blocked))
 
 
-@app.command()
-@speaks
 def announce(
     text: Annotated[str, typer.Option("--text", help="The message (Jinja allowed).")],
     by: ByRequiredOpt,
@@ -177,57 +160,46 @@ def announce(
 ) -> None:
     """Send an emergency message now to every channel (or the named ones), through pauses
     and blackouts."""
-    from .errors import UsageError
-    from .i18n import t
-    from .jobs import announce_job
-    from .output import run_table
+    from ..output import run_table
+    from ..usecases.announce import announce_job
 
     if not yes:
-        if not sys.stdin.isatty():
-            raise UsageError(t("announce posts at once and asks first"),
-                             t("run it in a terminal, or pass --yes"))
         where = ", ".join(channel) if channel else t("every channel")
-        if not typer.confirm(t("Post this now on {where}?\n{text}", where=where, text=text)):
-            raise typer.Exit(1)
-    workspace = _workspace()
-    result = announce_job(workspace, text, channel, by=by, now=_now(),
+        confirm_or_refuse(t("Post this now on {where}?\n{text}", where=where, text=text),
+                          t("announce posts at once and asks first"))
+    workspace = load_workspace()
+    result = announce_job(workspace, text, channel, by=by, now=now(),
                           sandbox=sandbox or bool(sandbox_url), sandbox_url=sandbox_url)
     if as_json:
         print_json(result.to_json())
     else:
         typer.echo(run_table(result.summary))
         for name, why in sorted(result.left_out.items()):
-            _err(t("{channel}: left out: {reason}", channel=name, reason=why))
+            err(t("{channel}: left out: {reason}", channel=name, reason=why))
     if not result.ok:
         raise typer.Exit(1)
 
 
-@app.command()
-@speaks
 def audit(
     since: Annotated[Optional[str], typer.Option(
         "--since", help="From this date or date-time (workspace time zone unless an "
         "offset is given).")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    fmt: Annotated[AuditFormat, format_option(
+        AuditFormat, "table, csv or json.",
+        lambda: t("use --format table, csv or json"))] = AuditFormat.table,
 ) -> None:
     """The audit trail: every state change, approval, pause, resume, retract and announce."""
-    from zoneinfo import ZoneInfo
+    from ..governance import audit_csv
+    from ..usecases.governance import audit_job
 
-    from .errors import UsageError
-    from .governance import audit_csv
-    from .i18n import t
-    from .jobs import audit_job
-
-    if fmt not in ("table", "csv", "json"):
-        raise UsageError(t("unknown format {fmt!r}", fmt=fmt), t("use --format table, csv or json"))
-    workspace = _workspace()
+    workspace = load_workspace()
     moment = parse_when(since)
     if moment is not None and moment.tzinfo is None:
         moment = moment.replace(tzinfo=ZoneInfo(workspace.timezone))
     rows = audit_job(workspace, moment)
-    if fmt == "json":
+    if fmt is AuditFormat.json:
         print_json([r.to_json() for r in rows])
-    elif fmt == "csv":
+    elif fmt is AuditFormat.csv:
         typer.echo(audit_csv(rows), nl=False)
     elif not rows:
         typer.echo(t("The audit trail is empty."))
@@ -251,3 +223,8 @@ def _details(details: dict[str, Any]) -> str:
         extra = details.get("reason") or details.get("url")
         return f"{text}: {extra}" if extra else text
     return ", ".join(f"{k}={v}" for k, v in sorted(details.items()) if v not in (None, [], {}))
+
+
+def register(app: typer.Typer) -> None:
+    for command in (pause, resume, approve, approvals, announce, audit):
+        app.command()(command)

@@ -1,0 +1,68 @@
+"""The command line: the only package that prints or exits.
+
+Each module here is one group of commands with a ``register(app)`` that adds them; a command
+parses its flags, calls a use case (campaignctl.usecases) or the library, and prints. Errors
+are not caught in commands: the root group's handler (_handler.py) turns every
+CampaignctlError into one line (file:line, what is wrong, what to do) and its exit code, and
+anything unexpected into one line too, never a traceback.
+
+To add a command: write ``cli/<group>.py`` with a ``register(app)`` and add it to ``GROUPS``.
+
+Exit codes: 0 fine (warnings allowed), 1 problems found in campaigns, 2 usage or
+configuration error, 70 internal error, 130 interrupted.
+"""
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ..i18n import LANGUAGES, set_language
+from . import channels, check, governance, publish, report, sandbox, service, workspace
+from ._common import err, state
+from ._handler import CampaignctlGroup
+
+app = typer.Typer(
+    cls=CampaignctlGroup,
+    name="campaignctl",
+    help="Campaigns as code: write a campaign once, check it, and publish it to X, "
+    "Facebook, YouTube and TikTok on schedule.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    # Help text is plain: CAMPAIGN[/POST] must not be read as rich markup.
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@app.callback()
+def _root(
+    lang: Annotated[Optional[str], typer.Option(
+        "--lang", help="Language of messages: en or id (default: from the locale).")] = None,
+    workspace_dir: Annotated[Optional[Path], typer.Option(
+        "--workspace", "-w", envvar="CAMPAIGNCTL_WORKSPACE",
+        help="The workspace folder (default: the nearest folder with channels.yaml).")] = None,
+) -> None:
+    """Campaigns as code for public-service communications."""
+    if lang is not None and lang not in LANGUAGES:
+        err(f"error: --lang must be one of {', '.join(LANGUAGES)}")
+        raise typer.Exit(2)
+    set_language(lang)  # None: back to the environment's language
+    state.workspace = workspace_dir
+
+
+# The order of --help's command list.
+GROUPS = (workspace, check, publish, channels, sandbox, governance, report, service)
+for _group in GROUPS:
+    _group.register(app)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point."""
+    try:
+        app(args=argv, prog_name="campaignctl")
+    except KeyboardInterrupt:  # between commands' handling, e.g. while click parses
+        err("interrupted")
+        sys.exit(130)

@@ -1,0 +1,135 @@
+"""The local emulators: `sandbox` (serve), `sandbox posts`, `sandbox configure`."""
+
+import signal
+from typing import Annotated, Any, Optional
+
+import typer
+
+from ..errors import UsageError
+from ..i18n import t
+from ._common import JsonOpt, find_workspace, print_json
+
+sandbox_app = typer.Typer(help="Local emulators of X, Facebook, YouTube and TikTok.")
+
+SandboxUrlOpt = Annotated[str, typer.Option(
+    "--url", envvar="CAMPAIGNCTL_SANDBOX_URL", help="The running sandbox.")]
+
+
+def _stop_on_sigterm(signum: int, frame: object) -> None:
+    """SIGTERM (systemd, kill) stops like Ctrl-C, and the sandbox keeps its state."""
+    raise KeyboardInterrupt
+
+
+@sandbox_app.callback(invoke_without_command=True)
+def sandbox_serve(
+    ctx: typer.Context,
+    port: Annotated[int, typer.Option("--port", help="Loopback port.")] = 8765,
+    latency_ms: Annotated[float, typer.Option("--latency-ms", help="Delay every answer.")] = 0,
+    audience_speed: Annotated[float, typer.Option(
+        "--audience-speed", help="How much faster than the clock likes and views grow "
+        "(default: a second is an hour).")] = 3600.0,
+) -> None:
+    """Run the emulators on 127.0.0.1 until Ctrl-C (accounts with `sandbox: true` use them)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from ..sandbox import Sandbox
+    from ..usecases.sandbox import SANDBOX_STATE
+
+    try:
+        sandbox = Sandbox(port=port)
+    except OSError as exc:
+        raise UsageError(t("cannot listen on 127.0.0.1:{port}: {reason}", port=port,
+                           reason=exc.strerror or exc),
+                         t("is a sandbox already running? pick another --port")) from None
+    for platform in sandbox.emulators:
+        sandbox.configure(platform, latency_ms=latency_ms, audience_speed=audience_speed)
+    # Inside a workspace the sandbox shares one world with `publish --sandbox` runs.
+    root = find_workspace()
+    saved = root / ".campaignctl" / SANDBOX_STATE if (root / "channels.yaml").is_file() else None
+    if saved is not None:
+        sandbox.load_state(saved)
+    typer.echo(t("Sandbox of {platforms} on {url} (Ctrl-C stops it).",
+                 platforms=", ".join(sandbox.emulators), url=sandbox.url))
+    typer.echo(t("See what it received: campaignctl sandbox posts"))
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    try:
+        sandbox.serve_forever()
+    except KeyboardInterrupt:
+        typer.echo(t("Sandbox stopped."))
+    finally:
+        sandbox.stop()
+        if saved is not None:
+            sandbox.save_state(saved)
+
+
+@sandbox_app.command("posts")
+def sandbox_posts(
+    url: SandboxUrlOpt = "http://127.0.0.1:8765",
+    platform: Annotated[Optional[str], typer.Option("--platform")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """What each emulator received: every post with its media."""
+    from ..output import sandbox_posts_table
+    from ..usecases.sandbox import sandbox_call, saved_posts
+
+    try:
+        posts = sandbox_call(url, "posts")
+    except UsageError:  # none running: show what this workspace's rehearsals left behind
+        posts = saved_posts(find_workspace())
+        if posts is None:
+            raise
+    if platform:
+        posts = {platform: posts.get(platform, [])}
+    if as_json:
+        print_json(posts)
+    else:
+        typer.echo(sandbox_posts_table(posts))
+
+
+def _faults(items: list[str], kinds: tuple[str, ...]) -> list[dict[str, Any]]:
+    """--fault KIND[:COUNT][@PATH] values as the sandbox's fault list."""
+    faults = []
+    for item in items:
+        spec, _, path = item.partition("@")
+        kind, _, count = spec.partition(":")
+        if kind not in kinds or (count and not count.isdigit()) or "@" in path:
+            raise UsageError(t("bad --fault {item!r}", item=item),
+                             t("use KIND[:COUNT][@PATH] with KIND one of {kinds}",
+                               kinds=", ".join(kinds)))
+        aimed = {"path": path} if path else {}
+        faults.append({"kind": kind, "count": int(count or 1), **aimed})
+    return faults
+
+
+@sandbox_app.command("configure")
+def sandbox_configure(
+    platform: Annotated[str, typer.Argument(help="x, facebook, youtube or tiktok.")],
+    url: SandboxUrlOpt = "http://127.0.0.1:8765",
+    latency_ms: Annotated[Optional[float], typer.Option("--latency-ms")] = None,
+    rate_limit: Annotated[Optional[str], typer.Option(
+        "--rate-limit", help="REQUESTS/SECONDS, e.g. 5/60.")] = None,
+    fault: Annotated[Optional[list[str]], typer.Option(
+        "--fault", help="KIND[:COUNT][@PATH], KIND one of 5xx, 429, timeout_after_apply, "
+        "expired_token; @PATH aims it at requests whose path contains PATH (e.g. "
+        "timeout_after_apply@/upload); repeatable.")] = None,
+) -> None:
+    """Set latency, a rate limit or injected faults on one emulator of a running sandbox."""
+    from ..sandbox.core import FAULT_KINDS
+    from ..usecases.sandbox import sandbox_call
+
+    body: dict[str, Any] = {}
+    if latency_ms is not None:
+        body["latency_ms"] = latency_ms
+    if rate_limit:
+        requests_, _, seconds = rate_limit.partition("/")
+        if not (requests_.isdigit() and seconds.isdigit()):
+            raise UsageError(t("--rate-limit must look like 5/60 (requests/seconds)"))
+        body["rate_limit"] = {"requests": int(requests_), "window_seconds": int(seconds)}
+    if fault:
+        body["faults"] = _faults(fault, tuple(FAULT_KINDS))
+    sandbox_call(url, f"config/{platform}", body)
+    typer.echo(t("{platform}: configured {what}", platform=platform, what=body))
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(sandbox_app, name="sandbox")

@@ -1,0 +1,92 @@
+"""What the use cases share: the workspace's ledger, the selection, the entries to act on."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from ..channels import channel_for
+from ..errors import UsageError, ValidationFailed
+from ..i18n import t
+from ..models import Campaign, PlanEntry, Workspace
+from ..planner import build_plan
+
+from ..ledger import Ledger, resolve_url
+from ..publish import Publisher, PublishSettings
+
+
+def open_ledger(workspace: Workspace) -> Ledger:
+    """The workspace's ledger: CAMPAIGNCTL_LEDGER, else `ledger:` in channels.yaml, else
+    .campaignctl/ledger.db. Use it as ``with open_ledger(ws) as ledger:``."""
+    return Ledger.open(resolve_url(workspace.root, workspace.ledger_url))
+
+
+@dataclass
+class Selection:
+    """`--only CAMPAIGN[/POST]` and `--channel`."""
+
+    campaign: str | None = None
+    post: str | None = None
+    channel: str | None = None
+
+    @classmethod
+    def parse(cls, only: str | None, channel: str | None = None) -> Selection:
+        if not only:
+            return cls(channel=channel)
+        campaign, _, post = only.partition("/")
+        return cls(campaign or None, post or None, channel)
+
+    def campaigns(self, campaigns: Sequence[Campaign]) -> list[Campaign]:
+        chosen = [c for c in campaigns if self.campaign in (None, c.id)]
+        if self.campaign and not chosen:
+            raise UsageError(t("no campaign {name!r}", name=self.campaign),
+                             t("campaigns here: {names}",
+                               names=", ".join(c.id for c in campaigns) or "-"))
+        if self.post and not any(c.post(self.post) for c in chosen):
+            raise UsageError(t("campaign {campaign} has no post {post!r}",
+                               campaign=self.campaign, post=self.post))
+        return chosen
+
+
+def publisher_for(workspace: Workspace, ledger: Ledger, sandbox_url: str | None,
+                  force_sandbox: bool, *, concurrency: int | None = None,
+                  on_result: Callable[[Any], None] | None = None,
+                  on_upload: Callable[[PlanEntry, int, int], None] | None = None) -> Publisher:
+    """A Publisher for the workspace's accounts, each routed to the sandbox if it says so
+    (or all of them, with ``force_sandbox``)."""
+    def channel(name: str):  # type: ignore[no-untyped-def]
+        return channel_for(workspace, name, sandbox_url=sandbox_url,
+                           force_sandbox=force_sandbox)
+
+    settings = PublishSettings(catch_up=timedelta(seconds=workspace.catch_up_seconds))
+    if concurrency is not None:
+        settings = settings.replace(concurrency=concurrency)
+    return Publisher(ledger, channel, settings, on_result=on_result, on_upload=on_upload)
+
+
+def plan_entries(workspace: Workspace, campaigns: Sequence[Campaign], selection: Selection, *,
+                 now: datetime, until: datetime | None,
+                 render_all: bool = False) -> list[PlanEntry]:
+    """Every entry up to ``until`` (None: the campaigns' end). Only those still inside the
+    catch-up window are rendered (older ones are recorded as missed), unless ``render_all``
+    (a rehearsal, where each instant is "now" in turn)."""
+    render_from = None if render_all else now - timedelta(seconds=workspace.catch_up_seconds)
+    plan = build_plan(workspace, selection.campaigns(campaigns), end=until, now=now,
+                      channel=selection.channel, post=selection.post, check=False,
+                      render_from=render_from)
+    if plan.errors:  # validate has said all of this; publish refuses to send a broken post
+        raise ValidationFailed(plan.errors)
+    return plan.entries
+
+
+def upcoming(workspace: Workspace, campaigns: Sequence[Campaign], selection: Selection, *,
+             now: datetime, check: bool) -> list[PlanEntry]:
+    """Every rendered entry that may still go out: from the catch-up window's start on."""
+    oldest = now - timedelta(seconds=workspace.catch_up_seconds)
+    plan = build_plan(workspace, selection.campaigns(campaigns), channel=selection.channel,
+                      post=selection.post, check=check, now=now, render_from=oldest)
+    if plan.errors:  # nobody approves (or is shown) content that cannot go out as it is
+        raise ValidationFailed(plan.errors)
+    return [e for e in plan.entries if e.at >= oldest and e.rendered is not None]
