@@ -12,6 +12,7 @@ from .marks import _line_of
 from .specs import BlackoutSpec
 from .values import _Moment
 
+
 def _blackout_order(specs: list[BlackoutSpec], path: str, marks: dict[str, Mark],
                     file: str) -> list[Problem]:
     found = []

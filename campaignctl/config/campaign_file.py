@@ -104,10 +104,10 @@ def _display(path: Path, root: Path) -> str:
 def _load_campaign(path: Path, ctx: _Context) -> tuple[Campaign | None, list[Problem]]:
     """One campaign file -> (the campaign if it could be built, its problems)."""
     file = _display(path, ctx.workspace.root)
-    start = t("start it with `campaign: my-campaign` and a `posts:` list")
-    node, problem = _document(path, file, t("the campaign file is empty"),
-                              t("a campaign file must be a mapping (campaign:, posts:, ...)"),
-                              start)
+    node, problem = _document(
+        path, file, t("the campaign file is empty"),
+        t("a campaign file must be a mapping (campaign:, posts:, ...)"),
+        t("start it with `campaign: my-campaign` and a `posts:` list"))
     if problem is not None:
         return None, [problem]
 
@@ -363,4 +363,3 @@ def _missing_templates(name: str, channels: list[str], ctx: _Context
 
 def _rel(path: Path, ctx: _Context) -> str:
     return _display(path, ctx.workspace.root)
-

@@ -26,6 +26,7 @@ from .values import (
     _string,
 )
 
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
