@@ -14,12 +14,12 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from campaignctl import config
 from campaignctl.config import (
     campaign_json_schema,
     channels_json_schema,
     load_campaigns,
     load_workspace,
+    marks,
 )
 from campaignctl.errors import ConfigError
 
@@ -507,7 +507,7 @@ def test_merge_keys_and_anchors(ws):
 
 
 def test_alias_bombs_are_refused(ws, monkeypatch):
-    monkeypatch.setattr(config, "_MAX_COLLECTIONS", 20_000)  # the real limit, 200,000, is slow
+    monkeypatch.setattr(marks, "_MAX_COLLECTIONS", 20_000)  # the real limit, 200,000, is slow
     laughs = ["campaign: c", "a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
     laughs += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 9)]
     write(ws.root, "bomb.yaml", "\n".join(laughs) + "\nposts: []\n")

@@ -1,0 +1,365 @@
+"""Reading campaign files: every problem of every file at once, each with file:line.
+
+pydantic checks each file's shape (the campaign's own keys, then each post on its own, so
+one bad post hides none of the others); the checks that need the workspace (channel names,
+template files, option fields, exactly-one-of rules) run afterwards on whatever passed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from ..allocation import bulk_allocation
+from ..channels import limits_for, platforms
+from ..errors import Problem
+from ..i18n import t
+from ..models import Account, Campaign, Mark, Media, Post, Workspace
+from .blackouts import _blackout_order, _blackouts
+from .marks import _document, _line_of, _Tree
+from .problems import _problems_from
+from .specs import _CAMPAIGN_KEYS, _POST_KEYS, PostSpec, _CampaignHead
+from .values import _did_you_mean, _show
+
+
+@dataclass
+class _Context:
+    """What every campaign check needs from the workspace, computed once per load."""
+
+    workspace: Workspace
+    template_files: dict[Path, bool]
+    template_answers: dict[tuple[str, tuple[str, ...]], Any]
+    _template_names: list[str] | None = None
+
+    def exists(self, path: Path) -> bool:
+        found = self.template_files.get(path)
+        if found is None:
+            found = self.template_files[path] = path.is_file()
+        return found
+
+    def missing_templates(self, name: str, channels: list[str]
+                          ) -> tuple[list[str], list[str]] | None:
+        # Thousands of posts share a few (template, channels) pairs: answer each once.
+        key = (name, tuple(channels))
+        if key not in self.template_answers:
+            self.template_answers[key] = _missing_templates(name, channels, self)
+        return self.template_answers[key]
+
+    def template_names(self) -> list[str]:
+        """Every template name the workspace has (NAME.j2 files and NAME/ folders)."""
+        if self._template_names is None:
+            root = self.workspace.templates_dir
+            found = set()
+            if root.is_dir():
+                for entry in root.iterdir():
+                    if entry.is_dir() or entry.suffix == ".j2":
+                        found.add(entry.stem if entry.is_file() else entry.name)
+            self._template_names = sorted(found)
+        return self._template_names
+
+
+def load_campaigns(workspace: Workspace, files: list[Path] | None = None
+                   ) -> tuple[list[Campaign], list[Problem]]:
+    """Read and check campaign files (default: campaigns/*.yaml and *.yml, sorted).
+
+    Returns the campaigns without errors, and every problem of every file at once.
+    """
+    if files is None:
+        folder = workspace.campaigns_dir
+        files = sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]) if folder.is_dir() else []
+    ctx = _Context(workspace, {}, {})
+    campaigns: list[Campaign] = []
+    problems: list[Problem] = []
+    seen: dict[str, str] = {}
+    for path in files:
+        with bulk_allocation():
+            campaign, found = _load_campaign(Path(path), ctx)
+        if campaign is not None and campaign.id in seen:
+            found.append(Problem(
+                t("campaign id {id!r} is already used by {other}", id=campaign.id,
+                  other=seen[campaign.id]),
+                campaign.marks["campaign"].file, campaign.marks["campaign"].line,
+                t("give each campaign its own id"), code="duplicate"))
+        found.sort(key=lambda p: p.line or 0)
+        problems += found
+        if campaign is not None and not any(p.is_error for p in found):
+            seen[campaign.id] = campaign.marks["campaign"].file
+            campaigns.append(campaign)
+    return campaigns, problems
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return path.absolute().relative_to(root.absolute()).as_posix()
+    except ValueError:
+        try:
+            return path.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            return str(path)
+
+
+def _load_campaign(path: Path, ctx: _Context) -> tuple[Campaign | None, list[Problem]]:
+    """One campaign file -> (the campaign if it could be built, its problems)."""
+    file = _display(path, ctx.workspace.root)
+    node, problem = _document(
+        path, file, t("the campaign file is empty"),
+        t("a campaign file must be a mapping (campaign:, posts:, ...)"),
+        t("start it with `campaign: my-campaign` and a `posts:` list"))
+    if problem is not None:
+        return None, [problem]
+
+    tree = _Tree(file, split="posts")
+    marks: dict[str, Mark] = {}
+    data = tree.values(node, marks)
+    top = tree.mark(node)
+    problems = list(tree.problems)
+    if data is None:  # the walk gave up; its problem says why
+        return None, problems
+
+    head: _CampaignHead | None = None
+    try:
+        head = _CampaignHead.model_validate(data)
+    except ValidationError as exc:
+        problems += _problems_from(exc, file, marks, top, _CAMPAIGN_KEYS)
+    if head is not None:
+        problems += _check_head(head, ctx.workspace.accounts, file, marks, top)
+
+    # Even when the head is broken, check every post: users want all problems at once.
+    raw_channels = data.get("channels") if head is None else head.channels
+    campaign_channels = (raw_channels if isinstance(raw_channels, list)
+                         and all(isinstance(c, str) for c in raw_channels) else None)
+    posts, found = _load_posts(tree, data, campaign_channels, head is not None, ctx, file)
+    problems += found
+
+    if head is None:
+        return None, problems
+    if not head.posts:
+        problems.append(Problem(t("this campaign has no posts"), file,
+                                _line_of(marks, ("posts",), top),
+                                t("add at least one entry under `posts:`"),
+                                severity="warning", code="empty"))
+    tz = head.timezone or ctx.workspace.timezone
+    campaign = Campaign(
+        id=head.campaign, name=head.name or head.campaign, timezone=tz,
+        channels=list(head.channels or []), posts=posts, vars=head.vars,
+        blackouts=_blackouts(head.blackouts, tz, "blackouts", marks), path=path,
+        mark=top, marks=marks,
+    )
+    return campaign, problems
+
+
+def _check_head(head: _CampaignHead, accounts: dict[str, Account], file: str,
+                marks: dict[str, Mark], top: Mark) -> list[Problem]:
+    """The campaign's own channels exist, and its blackouts end after they start."""
+    found = [_unknown_channel(name, file, marks, f"channels.{i}", top, accounts)
+             for i, name in enumerate(head.channels or []) if name not in accounts]
+    return found + _blackout_order(head.blackouts, "blackouts", marks, file)
+
+
+def _load_posts(tree: _Tree, data: dict[str, Any], campaign_channels: list[str] | None,
+                head_ok: bool, ctx: _Context, file: str) -> tuple[list[Post], list[Problem]]:
+    """Every item of ``posts:`` that has a valid shape, and the problems of all of them."""
+    posts: list[Post] = []
+    problems: list[Problem] = []
+    ids: dict[str, int] = {}
+    for i, (item_mark, post_marks) in enumerate(tree.items):
+        post, found = _load_post(data["posts"][i], item_mark, post_marks, campaign_channels,
+                                 head_ok, ctx, file, i)
+        problems += found
+        if post is None:
+            continue
+        if post.id in ids:
+            problems.append(Problem(
+                t("post id {id!r} is used twice in this campaign", id=post.id), file,
+                post.mark_of("id").line, t("give each post its own id (first at line {line})",
+                                           line=ids[post.id]), code="duplicate"))
+        else:
+            ids[post.id] = post.mark_of("id").line
+        posts.append(post)
+    return posts, problems
+
+
+def _unknown_channel(name: str, file: str, marks: dict[str, Mark], key: str,
+                     default: Mark | None, accounts: dict[str, Account]) -> Problem:
+    choices = sorted(accounts)
+    fallback = (t("channels in channels.yaml: {names}", names=", ".join(choices)) if choices
+                else t("define it under `channels:` in channels.yaml"))
+    return Problem(t("unknown channel {name!r}: it is not in channels.yaml", name=_show(name)),
+                   file, _line_of(marks, tuple(key.split(".")), default),
+                   _did_you_mean(name, choices, fallback), code="unknown-channel")
+
+
+@dataclass
+class _PostCheck:
+    """A post whose shape is valid, and the problems its checks have found so far."""
+
+    spec: PostSpec
+    marks: dict[str, Mark]
+    item_mark: Mark
+    file: str
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(self, message: str, key: str | None, hint: str, code: str = "invalid",
+            severity: str = "error") -> None:
+        """A problem of this post, at ``key``'s line (or the post's own)."""
+        mark = self.marks.get(key) if key else None
+        self.problems.append(Problem(t("post {id}: {message}", id=self.spec.id, message=message),
+                                     self.file, (mark or self.item_mark).line, hint,
+                                     severity=severity, code=code))
+
+
+def _load_post(raw: Any, item_mark: Mark, marks: dict[str, Mark],
+               campaign_channels: list[str] | None, head_ok: bool, ctx: _Context, file: str,
+               index: int) -> tuple[Post | None, list[Problem]]:
+    """One item of ``posts:`` -> (the Post if its shape is valid, its problems)."""
+    try:
+        spec = PostSpec.model_validate(raw)
+    except ValidationError as exc:
+        label = raw.get("id") if isinstance(raw, dict) else None
+        prefix = (f"post {label}: " if isinstance(label, str) else f"posts.{index}: ")
+        return None, _problems_from(exc, file, marks, item_mark, _POST_KEYS, prefix)
+
+    check = _PostCheck(spec, marks, item_mark, file)
+    accounts = ctx.workspace.accounts
+    _check_schedule(check)
+    _check_content(check)
+    known = _check_channels(check, campaign_channels, head_ok, accounts)
+    _check_template(check, known, ctx)
+    _check_options(check, known, accounts)
+    post = Post(
+        id=spec.id, template=spec.template, text=spec.text, at=spec.at, every=spec.every,
+        from_date=spec.from_, until_date=spec.until, channels=spec.channels, vars=spec.vars,
+        media=[Media(path=Path(m.path), alt=m.alt, mark=marks.get(f"media.{i}"))
+               for i, m in enumerate(spec.media)],
+        options=spec.options, priority=spec.priority, mark=item_mark, marks=marks,
+    )
+    return post, check.problems
+
+
+def _check_schedule(check: _PostCheck) -> None:
+    """Exactly one of `at` and `every`; `from`/`until` only with `every`, in order."""
+    spec, add = check.spec, check.add
+    if spec.at is not None and spec.every is not None:
+        add(t("has both `at` and `every`"), "every",
+            t("keep `at` for one time or `every` for a repeating post"), "schedule")
+    elif spec.at is None and spec.every is None:
+        add(t("has no time"), None,
+            t("add `at: 2026-12-01 09:00` or `every: \"0 9 * * mon\"`"), "schedule")
+    if spec.every is None:
+        for key in ("from", "until"):
+            if key in check.marks:
+                add(t("`{key}` only applies to `every`", key=key), key,
+                    t("remove it, or make the post recurring with `every`"), "schedule")
+    if spec.from_ and spec.until and spec.until < spec.from_:
+        add(t("`until` ({until}) is before `from` ({start})", until=spec.until,
+              start=spec.from_), "until", t("swap them"), "schedule")
+
+
+def _check_content(check: _PostCheck) -> None:
+    """Exactly one of `template` and `text`."""
+    spec, add = check.spec, check.add
+    if spec.template is not None and spec.text is not None:
+        add(t("has both `template` and `text`"), "text",
+            t("keep one: a template name or inline text"), "content")
+    elif spec.template is None and spec.text is None:
+        add(t("has no content"), None,
+            t("add `template: NAME` (templates/NAME.j2) or inline `text:`"), "content")
+
+
+def _check_channels(check: _PostCheck, campaign_channels: list[str] | None, head_ok: bool,
+                    accounts: dict[str, Account]) -> list[str]:
+    """The post's channels exist and it has some; returns those channels.yaml defines."""
+    spec = check.spec
+    if spec.channels is not None:
+        if not spec.channels:
+            check.add(t("`channels` is empty"), "channels",
+                      t("list at least one channel, or remove the key to use the campaign's"))
+        for i, name in enumerate(spec.channels):
+            if name not in accounts:
+                check.problems.append(_unknown_channel(name, check.file, check.marks,
+                                                       f"channels.{i}", check.item_mark,
+                                                       accounts))
+    channels = spec.channels if spec.channels is not None else campaign_channels
+    if channels is None and head_ok:
+        check.add(t("has no channels"), None,
+                  t("add `channels:` to the campaign or to this post"))
+    return [c for c in channels or [] if c in accounts]
+
+
+def _check_template(check: _PostCheck, known: list[str], ctx: _Context) -> None:
+    """Each of the post's channels finds a file for its template."""
+    template = check.spec.template
+    if template is None:
+        return
+    missing = ctx.missing_templates(template, known)
+    if not missing:
+        return
+    lacking, looked = missing
+    create = t("create one of: {paths}", paths=", ".join(looked))
+    names = ctx.template_names()
+    if template not in names or not lacking:
+        if template not in names:  # nothing by that name at all: likely a typo
+            create = _did_you_mean(template, names, create)
+        check.add(t("template {name!r} not found", name=template), "template", create,
+                  "template")
+    else:
+        check.add(t("no template file for {channels}", channels=", ".join(lacking)),
+                  "template", create, "template")
+
+
+def _check_options(check: _PostCheck, known: list[str], accounts: dict[str, Account]) -> None:
+    """`options` names known platforms and their fields, for platforms the post goes to."""
+    add = check.add
+    targets = {accounts[c].platform for c in known}
+    all_platforms = platforms()
+    for platform, fields in check.spec.options.items():
+        key = f"options.{platform}"
+        if platform not in all_platforms:
+            add(t("unknown platform {name!r} under options", name=_show(platform)), key,
+                _did_you_mean(platform, all_platforms,
+                              t("use one of: {choices}", choices=", ".join(all_platforms))),
+                "unknown-key")
+            continue
+        allowed = limits_for(platform).option_fields
+        for name in fields:
+            if name not in allowed:
+                add(t("unknown {platform} option {name!r}", platform=platform,
+                      name=_show(name)), f"{key}.{name}",
+                    _did_you_mean(name, allowed, t("allowed: {keys}", keys=", ".join(allowed))),
+                    "unknown-key")
+        if known and platform not in targets:
+            add(t("has {platform} options but no {platform} channel", platform=platform), key,
+                t("add a {platform} channel or remove these options", platform=platform),
+                "options", severity="warning")
+
+
+def _missing_templates(name: str, channels: list[str], ctx: _Context
+                       ) -> tuple[list[str], list[str]] | None:
+    """(channels without a file, paths looked for), or None when every channel has one.
+
+    A channel's file is templates/NAME/<account>.j2, then templates/NAME/<platform>.j2,
+    then templates/NAME.j2. With no known channel, templates/NAME.j2 must exist.
+    """
+    root = ctx.workspace.templates_dir
+    shared = root / f"{name}.j2"
+    if not channels:
+        return None if ctx.exists(shared) else ([], [_rel(shared, ctx)])
+    lacking: list[str] = []
+    looked: list[str] = []
+    for channel in channels:
+        platform = ctx.workspace.accounts[channel].platform
+        candidates = [root / name / f"{channel}.j2"]
+        if platform != channel:
+            candidates.append(root / name / f"{platform}.j2")
+        candidates.append(shared)
+        if not any(ctx.exists(c) for c in candidates):
+            lacking.append(channel)
+            looked += [r for c in candidates if (r := _rel(c, ctx)) not in looked]
+    return (lacking, looked) if lacking else None
+
+
+def _rel(path: Path, ctx: _Context) -> str:
+    return _display(path, ctx.workspace.root)

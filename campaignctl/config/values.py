@@ -1,0 +1,253 @@
+"""Value validators for the config files: ids, time zones, local times, cron, durations, rates.
+
+Each raises PydanticCustomError with our own message and hint, so a bad value reads the same
+wherever it is written; the Annotated types at the end bind them to pydantic fields.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from datetime import date, datetime, time
+from functools import cache
+from typing import Annotated, Any, NamedTuple
+from zoneinfo import ZoneInfo, available_timezones
+
+from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+from ..channels import platforms
+from ..channels.credentials import is_reference
+from ..i18n import t
+
+_ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+_ID_RE = re.compile(_ID_PATTERN)
+_ACCOUNT_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+_DATETIME_PATTERN = r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?$"
+_DATETIME_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2})(:\d{2})?$")
+_DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+_DURATION_PATTERN = r"^(\d+[hms])+$"
+_DURATION_RE = re.compile(r"(\d+)([hms])")
+_TEMPLATE_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$")
+
+
+def _fail(message: str, hint: str | None = None) -> PydanticCustomError:
+    # The text goes in the context, not the template, so braces in it are never formatted.
+    return PydanticCustomError("campaignctl", "{message}", {"message": message, "hint": hint or ""})
+
+
+def _show(value: Any) -> str:
+    text = str(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _did_you_mean(value: str, choices: list[str] | tuple[str, ...], fallback: str) -> str:
+    close = difflib.get_close_matches(str(value), list(choices), n=1, cutoff=0.6)
+    return t("did you mean {suggestion}?", suggestion=close[0]) if close else fallback
+
+
+def _ident(value: str) -> str:
+    if not _ID_RE.match(value):
+        raise _fail(t("{value!r} is not a valid id", value=_show(value)),
+                    t("use lowercase letters, digits and single dashes, e.g. booster-2026"))
+    return value
+
+
+@cache
+def _zone_ok(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except Exception:  # ZoneInfoNotFoundError, or ValueError for names like "../x"
+        return False
+    return True
+
+
+def _timezone(value: str) -> str:
+    if not _zone_ok(value):
+        close = difflib.get_close_matches(value, sorted(available_timezones()), n=1, cutoff=0.6)
+        hint = (t("did you mean {suggestion}?", suggestion=close[0]) if close
+                else t("use an IANA name such as Asia/Jakarta, Asia/Makassar or Europe/Tallinn"))
+        raise _fail(t("unknown time zone {value!r}", value=_show(value)), hint)
+    return value
+
+
+_DATETIME_HINT = "write a local date and time like 2026-12-01 09:00"
+
+
+def _local_datetime(value: Any) -> datetime | None:
+    if value is None or (isinstance(value, datetime) and value.tzinfo is None):
+        return value
+    if isinstance(value, datetime):
+        raise _fail(t("times are local to the campaign's time zone; remove the UTC offset"),
+                    t(_DATETIME_HINT))
+    if isinstance(value, date):
+        raise _fail(t("a date alone is not a time"), t(_DATETIME_HINT))
+    if isinstance(value, str):
+        m = _DATETIME_RE.match(value.strip())
+        if m:
+            try:
+                return datetime.fromisoformat(f"{m[1]}T{m[2]}{m[3] or ''}")
+            except ValueError:
+                pass  # the right shape but no such day or hour (2026-02-30, 25:00)
+    raise _fail(t("{value!r} is not a local date and time", value=_show(value)), t(_DATETIME_HINT))
+
+
+def _local_date(value: Any) -> date | None:
+    if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
+        return value
+    if isinstance(value, str) and re.match(_DATE_PATTERN, value.strip()):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise _fail(t("{value!r} is not a date", value=_show(value)),
+                t("write a date like 2026-12-01 (the day is included)"))
+
+
+class _Moment(NamedTuple):
+    """A blackout bound as written: the value and how precisely it was given."""
+
+    value: datetime
+    precision: str  # "day" | "minute" | "second"
+
+
+def _moment(value: Any) -> _Moment:
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return _Moment(datetime.combine(value, time()), "day")
+    if isinstance(value, str) and re.match(_DATE_PATTERN, value.strip()):
+        return _Moment(datetime.combine(_local_date(value), time()), "day")
+    has_seconds = isinstance(value, datetime) or (
+        isinstance(value, str) and bool((m := _DATETIME_RE.match(value.strip())) and m[3]))
+    moment = _local_datetime(value)
+    if moment is None:
+        raise _fail(t("a blackout needs a start and an end"), t(_DATETIME_HINT))
+    return _Moment(moment, "second" if has_seconds else "minute")
+
+
+@cache
+def _cron_ok(value: str) -> bool:
+    from croniter import croniter  # imported here: only recurring posts pay for it
+
+    return len(value.split()) == 5 and croniter.is_valid(value)
+
+
+def _cron_field(index: int) -> tuple[str, str]:
+    """A cron field's name and what it accepts, in the user's language, by position."""
+    steps = t("a range (1-5), a list (1,3) or a step (*/2)")
+    return (
+        (t("minute"), "0-59, " + steps), (t("hour"), "0-23, " + steps),
+        (t("day-of-month"), "1-31, " + steps), (t("month"), t("1-12 or jan-dec") + ", " + steps),
+        (t("day-of-week"), t("0-7 or sun, mon, tue, wed, thu, fri, sat") + ", " + steps),
+    )[index]
+
+
+def _bad_cron_field(fields: list[str]) -> int | None:
+    """Which of five fields croniter refuses on its own (the others set to *), if one."""
+    from croniter import croniter
+
+    for index, field in enumerate(fields):
+        alone = ["*"] * 5
+        alone[index] = field
+        if not croniter.is_valid(" ".join(alone)):
+            return index
+    return None
+
+
+def _cron(value: str | None) -> str | None:
+    if value is None:
+        return value
+    if not _cron_ok(value):
+        fields = value.split()
+        bad = _bad_cron_field(fields) if len(fields) == 5 else None
+        if bad is not None:
+            name, accepts = _cron_field(bad)
+            raise _fail(t("{value!r}: the {field} field {part!r} is not valid", value=_show(value),
+                          field=name, part=_show(fields[bad])),
+                        t("the {field} field takes {accepts}", field=name, accepts=accepts))
+        raise _fail(t("{value!r} is not a 5-field cron expression", value=_show(value)),
+                    t("write minute hour day-of-month month day-of-week, e.g. \"0 9 * * mon\""))
+    return value
+
+
+def _template_name(value: str | None) -> str | None:
+    if value is not None and not _TEMPLATE_RE.match(value):
+        raise _fail(t("{value!r} is not a template name", value=_show(value)),
+                    t("name a file under templates/ without .j2, e.g. announcement"))
+    return value
+
+
+def _duration(value: Any) -> int:
+    if isinstance(value, str) and re.match(_DURATION_PATTERN, value.strip()):
+        factor = {"h": 3600, "m": 60, "s": 1}
+        return sum(int(n) * factor[unit] for n, unit in _DURATION_RE.findall(value))
+    raise _fail(t("{value!r} is not a duration", value=_show(value)),
+                t("write a number with a unit: 90s, 30m, 1h or 1h30m"))
+
+
+_RATE_PATTERN = r"^\d+/(\d+[hms])+$"
+
+
+def _rate_limit(value: Any) -> tuple[int, int] | None:
+    """"17/24h" -> (17 requests, 86400 seconds): an account's own publishing limit."""
+    if value is None:
+        return None
+    text = value.strip() if isinstance(value, str) else ""
+    count, _, window = text.partition("/")
+    if re.match(_RATE_PATTERN, text) and int(count) > 0:
+        return int(count), _duration(window)
+    raise _fail(t("{value!r} is not a rate limit", value=_show(value)),
+                t("write posts per duration, e.g. 17/24h or 100/15m"))
+
+
+def _platform(value: str) -> str:
+    known = platforms()
+    if value not in known:
+        raise _fail(t("unknown platform {value!r}", value=_show(value)), _did_you_mean(
+            value, known, t("use one of: {choices}", choices=", ".join(known))))
+    return value
+
+
+def _account_name(value: str) -> str:
+    if not _ACCOUNT_RE.match(value):
+        raise _fail(t("{value!r} is not a usable channel name", value=_show(value)),
+                    t("use letters, digits, dots, dashes and underscores, e.g. x-ministry"))
+    return value
+
+
+# A credential is a reference, never the secret itself.
+_CREDENTIAL_PATTERN = r"^(\$\{[A-Za-z_][A-Za-z0-9_]*\}|keyring:.+)$"
+
+
+def _credential(value: str) -> str:
+    # Never echo the value: it is most likely the secret itself.
+    if not is_reference(value):
+        raise _fail(t("this credential is a value, not a reference: never put a secret in "
+                      "channels.yaml"),
+                    t("store it in an environment variable or .env and write {env}, or in the "
+                      "OS keyring and write {keyring}", env="${NAME}",
+                      keyring="keyring:service/user"))
+    return value
+
+
+def _base_url(value: str | None) -> str | None:
+    if value is not None and not value.startswith(("http://", "https://")):
+        raise _fail(t("base_url is not an http(s) URL"),
+                    t("write the API base like https://api.example.com"))
+    return value
+
+
+def _string(pattern: str | None = None, **extra: Any) -> WithJsonSchema:
+    schema: dict[str, Any] = {"type": "string", **extra}
+    if pattern:
+        schema["pattern"] = pattern
+    return WithJsonSchema(schema)
+
+
+Ident = Annotated[str, AfterValidator(_ident), _string(_ID_PATTERN)]
+TimeZoneName = Annotated[str, AfterValidator(_timezone)]
+LocalDateTime = Annotated[Any, BeforeValidator(_local_datetime), _string(_DATETIME_PATTERN)]
+LocalDate = Annotated[Any, BeforeValidator(_local_date), _string(_DATE_PATTERN)]
+BlackoutBound = Annotated[Any, BeforeValidator(_moment), WithJsonSchema(
+    {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?)?$"})]
+Cron = Annotated[str | None, AfterValidator(_cron)]
+TemplateName = Annotated[str | None, AfterValidator(_template_name)]
