@@ -16,6 +16,7 @@ The package, one module per concern:
     core.py         opening the engine, URLs, migrating, the ``@guarded`` error boundary
     occurrences.py  occurrences, claims and attempts
     retractions.py  retraction records and markers
+    governance.py   pauses, approvals, the audit log
     service.py      scheduler heartbeats, channel rate-limit state
     metrics.py      metric snapshots
 
@@ -33,6 +34,20 @@ from .core import (
     guarded,
     owner_id,
     resolve_url,
+)
+from .governance import (
+    A_ANNOUNCE,
+    A_APPROVE,
+    A_EMERGENCY,
+    A_PAUSE,
+    A_RESUME,
+    A_RETRACT,
+    A_STATE,
+    AUDIT_FIELDS,
+    ApprovalRecord,
+    AuditRow,
+    GovernanceRecords,
+    Pause,
 )
 from .metrics import MetricRecords
 from .migrations import MIGRATIONS, Step
@@ -66,15 +81,17 @@ from .schema import (
 from .service import ServiceRecords
 
 
-class Ledger(OccurrenceRecords, RetractionRecords, ServiceRecords, MetricRecords):
+class Ledger(OccurrenceRecords, RetractionRecords, GovernanceRecords, ServiceRecords,
+             MetricRecords):
     """The publishing record. Thread-safe; share one per process."""
 
 
 __all__ = [
-    "ALL", "DEFAULT_LEASE", "DEFERRED", "ENV_VAR", "FAILED", "MIGRATIONS",
+    "A_ANNOUNCE", "A_APPROVE", "A_EMERGENCY", "A_PAUSE", "A_RESUME", "A_RETRACT", "A_STATE",
+    "ALL", "AUDIT_FIELDS", "DEFAULT_LEASE", "DEFERRED", "ENV_VAR", "FAILED", "MIGRATIONS",
     "PENDING", "PUBLISHED", "RETRACTED", "SENDING", "SKIPPED", "STATES", "UNKNOWN",
-    "AttemptRecord", "Claim", "Ledger", "LedgerBase",
-    "OccurrenceStatus", "RetractionRecord", "Step", "UTCDateTime",
+    "ApprovalRecord", "AttemptRecord", "AuditRow", "Claim", "Ledger", "LedgerBase",
+    "OccurrenceStatus", "Pause", "RetractionRecord", "Step", "UTCDateTime",
     "approvals", "attempts", "audit_log", "channel_holds", "default_url", "guarded",
     "metadata", "metric_snapshots", "occurrences", "owner_id", "pauses", "resolve_url",
     "retraction_markers", "retractions", "scheduler_nodes", "schema_version",
