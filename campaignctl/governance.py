@@ -7,10 +7,10 @@ as *retryable*, so once resumed or approved the next pass still inside the catch
 sends them, and older ones end as missed. ``priority: emergency`` goes through pauses and
 blackouts (an ``emergency`` audit row says what it bypassed) but still needs its approval.
 
-Everything here reads and writes the ledger's governance tables (migration 3). The audit
-log is append-only: this module only ever inserts into it, and database triggers refuse
-UPDATE and DELETE; occurrence state changes reach it through triggers too. Nothing here
-prints.
+The records themselves (pauses, approvals, the audit log) are the Ledger's; this module holds
+the rules and reads and writes them through Ledger methods. The audit log is append-only:
+nothing here changes or deletes a row, and database triggers refuse UPDATE and DELETE;
+occurrence state changes reach it through triggers too. Nothing here prints.
 """
 
 from __future__ import annotations
@@ -19,17 +19,23 @@ import csv
 import getpass
 import io
 import json
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import select, update
-from sqlalchemy.engine import Connection
-
 from .errors import UsageError
 from .i18n import t
-from .ledger import ALL, Ledger, approvals, audit_log, guarded, pauses
+
+# The audit actions are defined with the audit log (the ledger writes the pause, resume and
+# approve rows itself); the aliased ones are re-exported for the callers of record().
+from .ledger import A_ANNOUNCE as A_ANNOUNCE
+from .ledger import A_APPROVE as A_APPROVE
+from .ledger import A_EMERGENCY, ALL, AUDIT_FIELDS, ApprovalRecord, AuditRow, Ledger, Pause
+from .ledger import A_PAUSE as A_PAUSE
+from .ledger import A_RESUME as A_RESUME
+from .ledger import A_RETRACT as A_RETRACT
+from .ledger import A_STATE as A_STATE
 from .models import SCHEDULED, SKIPPED, PlanEntry, Workspace
 
 # Skip reasons are data, not messages (as in schedule.py): the ledger keeps them and code
@@ -38,17 +44,6 @@ PAUSED_PREFIX = "paused: "
 NOT_APPROVED = "not approved"
 EMERGENCY = "emergency"
 BLACKOUT_BYPASS_PREFIX = "emergency: bypassed blackout "
-
-# Audit actions.
-A_STATE = "state"  # written by the ledger's triggers
-A_PAUSE = "pause"
-A_RESUME = "resume"
-A_APPROVE = "approve"
-A_EMERGENCY = "emergency"
-A_ANNOUNCE = "announce"
-A_RETRACT = "retract"
-
-AUDIT_FIELDS = ("id", "at", "actor", "action", "campaign", "post", "channel", "key", "details")
 
 # Approval states of one (occurrence, channel).
 APPROVED = "approved"
@@ -70,62 +65,18 @@ def actor(by: str | None = None) -> str:
         return "unknown"
 
 
-
-
 # --- the audit log ---------------------------------------------------------------------------
 
-@dataclass
-class AuditRow:
-    """One line of the audit trail."""
-
-    id: int
-    at: datetime
-    actor: str
-    action: str
-    campaign: str | None = None
-    post: str | None = None
-    channel: str | None = None
-    key: str | None = None
-    details: dict[str, Any] = field(default_factory=dict)
-
-    def to_json(self) -> dict[str, Any]:
-        """A JSON-able dict (the instant as ISO 8601 UTC)."""
-        out = {name: getattr(self, name) for name in AUDIT_FIELDS}
-        out["at"] = self.at.isoformat()
-        return out
-
-
-def _audit_values(action: str, who: str, now: datetime, *, campaign: str | None = None,
-                  post: str | None = None, channel: str | None = None, key: str | None = None,
-                  details: dict[str, Any] | None = None) -> dict[str, Any]:
-    return {"at": now, "actor": who, "action": action, "campaign": campaign, "post": post,
-            "channel": channel, "key": key,
-            "details": json.dumps(details or {}, sort_keys=True, default=str,
-                                  ensure_ascii=False)}
-
-
-@guarded
 def record(ledger: Ledger, action: str, by: str | None = None, now: datetime | None = None,
            **fields: Any) -> None:
     """Append one audit row (campaign, post, channel, key, details as keywords)."""
-    with ledger.engine.begin() as conn:
-        conn.execute(audit_log.insert().values(
-            **_audit_values(action, actor(by), now or _now(), **fields)))
+    ledger.append_audit(action, actor(by), now or _now(), [fields])
 
 
-@guarded
 def audit_rows(ledger: Ledger, since: datetime | None = None,
                action: str | None = None) -> list[AuditRow]:
     """The audit trail, oldest first, from ``since`` (aware) on."""
-    q = select(audit_log).order_by(audit_log.c.id)
-    if since is not None:
-        q = q.where(audit_log.c.at >= since)
-    if action is not None:
-        q = q.where(audit_log.c.action == action)
-    with ledger.engine.connect() as conn:
-        return [AuditRow(r.id, r.at, r.actor, r.action, r.campaign, r.post, r.channel, r.key,
-                         json.loads(r.details) if r.details else {})
-                for r in conn.execute(q)]
+    return ledger.audit_rows(since, action)
 
 
 def audit_csv(rows: Sequence[AuditRow]) -> str:
@@ -142,35 +93,6 @@ def audit_csv(rows: Sequence[AuditRow]) -> str:
 
 # --- pause and resume -------------------------------------------------------------------------
 
-@dataclass
-class Pause:
-    """One pause: every channel ("*") or one; ``resumed_at`` is None while it holds."""
-
-    id: int
-    channel: str
-    reason: str
-    paused_by: str
-    paused_at: datetime
-    resumed_by: str | None = None
-    resumed_at: datetime | None = None
-
-    @property
-    def everything(self) -> bool:
-        return self.channel == ALL
-
-    def to_json(self) -> dict[str, Any]:
-        """A JSON-able dict."""
-        out = dict(self.__dict__)
-        for name in ("paused_at", "resumed_at"):
-            out[name] = out[name].isoformat() if out[name] else None
-        return out
-
-
-def _pause(r: Any) -> Pause:
-    return Pause(r.id, r.channel, r.reason, r.paused_by, r.paused_at, r.resumed_by,
-                 r.resumed_at)
-
-
 def _check_channels(workspace: Workspace, channels: Sequence[str] | None) -> list[str]:
     names = list(dict.fromkeys(channels or []))
     unknown = [n for n in names if n not in workspace.accounts]
@@ -181,12 +103,9 @@ def _check_channels(workspace: Workspace, channels: Sequence[str] | None) -> lis
     return names
 
 
-@guarded
 def active_pauses(ledger: Ledger) -> list[Pause]:
     """Every pause that holds now, oldest first."""
-    q = select(pauses).where(pauses.c.resumed_at.is_(None)).order_by(pauses.c.id)
-    with ledger.engine.connect() as conn:
-        return [_pause(r) for r in conn.execute(q)]
+    return ledger.active_pauses()
 
 
 def pause_for(active: Sequence[Pause], channel: str) -> Pause | None:
@@ -195,7 +114,6 @@ def pause_for(active: Sequence[Pause], channel: str) -> Pause | None:
     return covering[-1] if covering else None
 
 
-@guarded
 def pause(ledger: Ledger, workspace: Workspace, reason: str,
           channels: Sequence[str] | None = None, by: str | None = None,
           now: datetime | None = None) -> list[Pause]:
@@ -205,17 +123,10 @@ def pause(ledger: Ledger, workspace: Workspace, reason: str,
         raise UsageError(t("a pause needs a reason"),
                          t("say why with --reason, e.g. --reason \"banjir: tunda semua posting\""))
     names = _check_channels(workspace, channels) or [ALL]
-    who, now = actor(by), now or _now()
-    with ledger.engine.begin() as conn:
-        for name in names:
-            conn.execute(pauses.insert().values(channel=name, reason=reason, paused_by=who,
-                                                paused_at=now))
-            conn.execute(audit_log.insert().values(**_audit_values(
-                A_PAUSE, who, now, channel=name, details={"reason": reason})))
+    ledger.add_pauses(names, reason, actor(by), now or _now())
     return [p for p in active_pauses(ledger) if p.channel in names]
 
 
-@guarded
 def resume(ledger: Ledger, workspace: Workspace, channels: Sequence[str] | None = None,
            by: str | None = None, now: datetime | None = None) -> list[Pause]:
     """Lift the pauses on ``channels`` (every pause when None); returns those lifted."""
@@ -233,16 +144,7 @@ def resume(ledger: Ledger, workspace: Workspace, channels: Sequence[str] | None 
     else:
         lifting = active
     who, now = actor(by), now or _now()
-    with ledger.engine.begin() as conn:
-        for p in lifting:
-            res = conn.execute(update(pauses).where(pauses.c.id == p.id,
-                                                    pauses.c.resumed_at.is_(None))
-                               .values(resumed_by=who, resumed_at=now))
-            if res.rowcount == 1:
-                conn.execute(audit_log.insert().values(**_audit_values(
-                    A_RESUME, who, now, channel=p.channel,
-                    details={"reason": p.reason, "paused_by": p.paused_by,
-                             "paused_at": p.paused_at.isoformat()})))
+    ledger.lift_pauses(lifting, who, now)
     return [replace(p, resumed_by=who, resumed_at=now) for p in lifting]
 
 
@@ -254,20 +156,6 @@ def approval_required(workspace: Workspace, channel: str) -> bool:
     if account is not None and account.approval_required is not None:
         return account.approval_required
     return workspace.approval_required
-
-
-@dataclass
-class ApprovalRecord:
-    """One approval of one (occurrence, channel)'s exact content."""
-
-    key: str
-    campaign: str
-    post: str
-    channel: str
-    at: datetime
-    content_hash: str
-    approved_by: str
-    approved_at: datetime
 
 
 @dataclass
@@ -293,20 +181,6 @@ class ApprovalStatus:
         return out
 
 
-def _approvals_for(conn: Connection, keys: Iterable[str]) -> dict[str, list[ApprovalRecord]]:
-    out: dict[str, list[ApprovalRecord]] = {}
-    keys = list(keys)
-    for i in range(0, len(keys), 500):
-        q = (select(approvals).where(approvals.c.key.in_(keys[i:i + 500]))
-             .order_by(approvals.c.id))
-        for r in conn.execute(q):
-            out.setdefault(r.key, []).append(ApprovalRecord(
-                r.key, r.campaign, r.post, r.channel, r.at_utc, r.content_hash,
-                r.approved_by, r.approved_at))
-    return out
-
-
-@guarded
 def approve(ledger: Ledger, entries: Sequence[PlanEntry], by: str | None = None,
             now: datetime | None = None) -> list[ApprovalRecord]:
     """Record ``by`` as approver of each rendered entry's exact content; returns the new
@@ -316,28 +190,14 @@ def approve(ledger: Ledger, entries: Sequence[PlanEntry], by: str | None = None,
     rendered = [e for e in entries if e.rendered is not None]
     rows = ledger.rows([e.key for e in rendered])
     rendered = [e for e in rendered if e.key not in rows or rows[e.key].sendable]
-    new: list[ApprovalRecord] = []
-    with ledger.engine.begin() as conn:
-        known = _approvals_for(conn, [e.key for e in rendered])
-        for e in rendered:
-            assert e.rendered is not None
-            digest = e.rendered.content_hash()
-            if any(a.content_hash == digest and a.approved_by == who
-                   for a in known.get(e.key, [])):
-                continue
-            record_ = ApprovalRecord(e.key, e.campaign, e.post, e.channel, e.at, digest, who,
-                                     now)
-            conn.execute(approvals.insert().values(
-                key=e.key, campaign=e.campaign, post=e.post, channel=e.channel, at_utc=e.at,
-                content_hash=digest, approved_by=who, approved_at=now))
-            conn.execute(audit_log.insert().values(**_audit_values(
-                A_APPROVE, who, now, campaign=e.campaign, post=e.post, channel=e.channel,
-                key=e.key, details={"content_hash": digest, "at": e.at.isoformat()})))
-            new.append(record_)
-    return new
+    candidates = []
+    for e in rendered:
+        assert e.rendered is not None
+        candidates.append(ApprovalRecord(e.key, e.campaign, e.post, e.channel, e.at,
+                                         e.rendered.content_hash(), who, now))
+    return ledger.add_approvals(candidates)
 
 
-@guarded
 def approval_state(ledger: Ledger, workspace: Workspace,
                    entries: Sequence[PlanEntry]) -> list[ApprovalStatus]:
     """For each rendered entry: approved (by whom), void (content changed) or missing.
@@ -348,8 +208,7 @@ def approval_state(ledger: Ledger, workspace: Workspace,
     rendered = [e for e in entries if e.status == SCHEDULED and e.rendered is not None]
     rows = ledger.rows([e.key for e in rendered])
     rendered = [e for e in rendered if e.key not in rows or rows[e.key].sendable]
-    with ledger.engine.connect() as conn:
-        known = _approvals_for(conn, [e.key for e in rendered])
+    known = ledger.approvals_for([e.key for e in rendered])
     out: list[ApprovalStatus] = []
     for e in rendered:
         assert e.rendered is not None
@@ -366,7 +225,6 @@ def approval_state(ledger: Ledger, workspace: Workspace,
 
 # --- the gate in front of the Publisher --------------------------------------------------------
 
-@guarded
 def gate(ledger: Ledger, workspace: Workspace, entries: Sequence[PlanEntry], now: datetime, *,
          oldest: datetime | None = None, by: str | None = None,
          audit: bool = True) -> list[PlanEntry]:
@@ -386,8 +244,7 @@ def gate(ledger: Ledger, workspace: Workspace, entries: Sequence[PlanEntry], now
         return list(entries)
     active = active_pauses(ledger)
     needs = [e for e in todo if e.rendered is not None and approval_required(workspace, e.channel)]
-    with ledger.engine.connect() as conn:
-        known = _approvals_for(conn, [e.key for e in needs])
+    known = ledger.approvals_for([e.key for e in needs])
     changed: dict[int, PlanEntry] = {}
     bypasses: list[tuple[PlanEntry, list[str]]] = []
     for e in todo:
@@ -418,15 +275,11 @@ def _record_bypasses(ledger: Ledger, bypasses: Sequence[tuple[PlanEntry, list[st
     # Only entries this pass may really send: a post already out is not re-recorded each
     # minute cron runs. Two overlapping passes may both record one; that is harmless.
     rows = ledger.rows([e.key for e, _ in bypasses])
-    who = actor(by)
-    with ledger.engine.begin() as conn:
-        for e, bypassed in bypasses:
-            row = rows.get(e.key)
-            if row is not None and not row.sendable:
-                continue
-            conn.execute(audit_log.insert().values(**_audit_values(
-                A_EMERGENCY, who, now, campaign=e.campaign, post=e.post, channel=e.channel,
-                key=e.key, details={"bypassed": bypassed, "priority": EMERGENCY})))
+    ledger.append_audit(A_EMERGENCY, actor(by), now, [
+        {"campaign": e.campaign, "post": e.post, "channel": e.channel, "key": e.key,
+         "details": {"bypassed": bypassed, "priority": EMERGENCY}}
+        for e, bypassed in bypasses
+        if e.key not in rows or rows[e.key].sendable])
 
 
 def catch_up_start(workspace: Workspace, now: datetime) -> datetime:

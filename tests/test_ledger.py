@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import sys
 import textwrap
@@ -27,6 +28,7 @@ from campaignctl.ledger import (
     UNKNOWN,
     Ledger,
 )
+from campaignctl.ledger import migrations as ledger_migrations
 from campaignctl.models import Published
 
 NOW = datetime(2026, 12, 1, 2, 0, tzinfo=timezone.utc)
@@ -101,8 +103,8 @@ def test_migrations_apply_once_and_new_steps_append(led, ledger_url, monkeypatch
 
     # A step numbered after the last real one, as a later release would add it.
     nxt = max(v for v, _, _ in ledger_mod.MIGRATIONS) + 1
-    monkeypatch.setattr(ledger_mod, "MIGRATIONS",
-                        ledger_mod.MIGRATIONS + [(nxt, "test table", step2)])
+    monkeypatch.setattr(ledger_migrations, "MIGRATIONS",
+                        ledger_migrations.MIGRATIONS + [(nxt, "test table", step2)])
     again = Ledger.open(ledger_url)
     Ledger.open(ledger_url).close()
     assert calls == [1]
@@ -258,7 +260,7 @@ def test_stale_sending_rows_by_lease_and_by_dead_pid(led):
     with led.engine.begin() as conn:
         conn.execute(ledger_mod.occurrences.update()
                      .where(ledger_mod.occurrences.c.key == b.key)
-                     .values(claim_owner=f"{ledger_mod.socket.gethostname()}:{dead.pid}"))
+                     .values(claim_owner=f"{socket.gethostname()}:{dead.pid}"))
         # a: claimed on another host, whose processes we cannot see
         conn.execute(ledger_mod.occurrences.update()
                      .where(ledger_mod.occurrences.c.key == a.key)
