@@ -98,16 +98,15 @@ import secrets
 from datetime import datetime, timezone
 from typing import Any
 
+from ..channels.fixtures import FACEBOOK_APP_CREDENTIALS, SANDBOX_CREDENTIALS
 from .core import Emulator, Request, Response
 
 PAGE_ID = "100000000000001"
 PAGE_NAME = "Sandbox Page"
 # The Facebook app that logs in (`channels login`: app_id/app_secret credentials).
-APP_CREDENTIALS: dict[str, str] = {"app_id": "100000000000777",
-                                   "app_secret": "sandbox-facebook-app-secret"}
+APP_CREDENTIALS: dict[str, str] = dict(FACEBOOK_APP_CREDENTIALS)
 # What SandboxSecrets hands a sandbox account: the Page token, and the app for logging in.
-CREDENTIALS: dict[str, str] = {"page_access_token": "sandbox-facebook-page-access-token",
-                               **APP_CREDENTIALS}
+CREDENTIALS: dict[str, str] = SANDBOX_CREDENTIALS["facebook"]
 SHORT_LIVED_SECONDS = 2 * 3600
 LONG_LIVED_SECONDS = 60 * 86400
 CODE_SECONDS = 600

@@ -63,14 +63,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..channels.fixtures import SANDBOX_CREDENTIALS
 from .core import Emulator, Request, Response
 
-CREDENTIALS: dict[str, str] = {
-    "client_key": "sandbox-tiktok-client-key",
-    "client_secret": "sandbox-tiktok-client-secret",
-    "access_token": "act.sandbox-tiktok-access-token",
-    "refresh_token": "rft.sandbox-tiktok-refresh-token",
-}
+CREDENTIALS: dict[str, str] = SANDBOX_CREDENTIALS["tiktok"]
 
 MB = 1024 * 1024
 CHUNK_MIN, CHUNK_MAX, LAST_CHUNK_MAX = 5 * MB, 64 * MB, 128 * MB

@@ -34,19 +34,12 @@ from types import SimpleNamespace
 from typing import Any
 from urllib.parse import urlsplit
 
+from ..channels.fixtures import SANDBOX_CREDENTIALS
 from .core import Emulator, Request, Response
 
-CREDENTIALS: dict[str, str] = {
-    # OAuth 1.0a user context
-    "consumer_key": "sandbox-x-consumer-key",
-    "consumer_secret": "sandbox-x-consumer-secret",
-    "access_token": "sandbox-x-access-token",  # also accepted as an OAuth 2.0 bearer token
-    "access_token_secret": "sandbox-x-access-token-secret",
-    # OAuth 2.0 user tokens
-    "client_id": "sandbox-x-client-id",
-    "client_secret": "sandbox-x-client-secret",
-    "refresh_token": "sandbox-x-refresh-token",
-}
+# OAuth 1.0a user context (consumer key/secret, access token/secret; the access token is also
+# accepted as an OAuth 2.0 bearer token) and OAuth 2.0 user tokens (client id/secret, refresh).
+CREDENTIALS: dict[str, str] = SANDBOX_CREDENTIALS["x"]
 
 # An OAuth 1.0a token of an app set to "Read only": reads work, writes get X's 403.
 READ_ONLY_TOKEN = ("sandbox-x-readonly-access-token", "sandbox-x-readonly-access-token-secret")

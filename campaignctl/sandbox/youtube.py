@@ -54,14 +54,10 @@ from datetime import datetime, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from ..channels.fixtures import SANDBOX_CREDENTIALS
 from .core import Emulator, Request, Response
 
-CREDENTIALS: dict[str, str] = {
-    "client_id": "sandbox-youtube-client-id.apps.googleusercontent.com",
-    "client_secret": "sandbox-youtube-client-secret",
-    "refresh_token": "sandbox-youtube-refresh-token",
-    "access_token": "sandbox-youtube-access-token",
-}
+CREDENTIALS: dict[str, str] = SANDBOX_CREDENTIALS["youtube"]
 
 CHUNK_MULTIPLE = 256 * 1024
 PROCESSING_SECONDS = 60
