@@ -24,22 +24,25 @@ from __future__ import annotations
 
 import threading
 import time
+import webbrowser
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from .. import media as media_mod
-from ..errors import (AuthError, ChannelError, NotSupported, RateLimited, Rejected,
-                      TransientError, UnknownOutcome)
+from ..errors import (AuthError, ChannelError, CredentialError, NotSupported, RateLimited,
+                      Rejected, TransientError, UnknownOutcome)
 from ..i18n import t
 from ..models import Account, Media, Metrics, Published, RenderedPost
 from .base import Channel, CheckReport, Limits, Progress
+from .credentials import Secret
+from .oauth import pkce_pair, run_browser_flow
 
 if TYPE_CHECKING:
-    from .credentials import Secret, SecretSource
+    from .credentials import SecretSource
 
 MB = 1024 * 1024
 SINGLE_CHUNK_MAX = 64 * MB  # up to here a video may go in one request
@@ -291,8 +294,6 @@ class TikTokChannel(Channel):
         except ValueError:
             body = {}
         if resp.ok and isinstance(body, dict) and body.get("access_token"):
-            from .credentials import Secret
-
             self._access = Secret(str(body["access_token"]))
             new_refresh = str(body.get("refresh_token") or refresh.reveal())
             self._refresh_token = Secret(new_refresh)
@@ -318,14 +319,7 @@ class TikTokChannel(Channel):
     def login(self, *, open_url: Callable[[str], Any] | None = None, timeout: float = 300.0,
               port: int | None = None, **_: Any) -> None:
         """Login Kit for Desktop in the browser (code + PKCE); store the user's tokens."""
-        import webbrowser
-        from urllib.parse import urlencode
-
         import requests
-
-        from ..errors import CredentialError
-        from .credentials import Secret
-        from .oauth import pkce_pair, run_browser_flow
 
         if self.secrets.tokens is None:
             raise CredentialError(t("no token store to keep the TikTok login in"),
