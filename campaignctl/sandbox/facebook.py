@@ -97,6 +97,7 @@ import re
 import secrets
 from datetime import datetime, timezone
 from typing import Any
+from urllib.parse import urlencode, urlsplit
 
 from ..channels.fixtures import FACEBOOK_APP_CREDENTIALS, SANDBOX_CREDENTIALS
 from .core import Emulator, Request, Response
@@ -529,8 +530,6 @@ class FacebookEmulator(Emulator):
     # --- Facebook Login -----------------------------------------------------------------
     def _dialog(self, fields: dict[str, str]) -> Response:
         """The Login dialog: redirect back at once with a code, or with the refusal."""
-        from urllib.parse import urlencode, urlsplit
-
         redirect_uri = fields.get("redirect_uri", "")
         split = urlsplit(redirect_uri)
         # A wrong app or redirect URI shows an error page in the browser, never a redirect.
