@@ -41,19 +41,11 @@ from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from . import media as media_mod
-from .errors import CampaignctlError, Problem
+from .errors import CampaignctlError, Problem, RenderError  # RenderError re-exported here
 from .i18n import t
 from .models import Account, Campaign, Mark, Media, Occurrence, Post, RenderedPost, Workspace
 
 __all__ = ["RenderError", "Renderer", "split_thread"]
-
-
-class RenderError(CampaignctlError):
-    """A post cannot be rendered; ``problem`` locates it (template file:line or YAML mark)."""
-
-    def __init__(self, problem: Problem) -> None:
-        super().__init__(problem.message, problem.hint, file=problem.file, line=problem.line)
-        self.problem = problem
 
 
 class _FilterError(Exception):
