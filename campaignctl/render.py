@@ -41,6 +41,7 @@ from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from . import media as media_mod
+from .channels import limits_for
 from .errors import CampaignctlError, Problem, RenderError  # RenderError re-exported here
 from .i18n import t
 from .models import Account, Campaign, Mark, Media, Occurrence, Post, RenderedPost, Workspace
@@ -212,8 +213,6 @@ def split_thread(text: str) -> list[str]:
 
 @cache
 def _threads(platform: str) -> bool:
-    from .channels import limits_for
-
     try:
         return limits_for(platform).thread
     except CampaignctlError:  # unknown platform: config.py reports it with its line
