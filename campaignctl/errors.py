@@ -4,18 +4,27 @@ Library code raises these and never prints; ``cli.py`` turns each into one
 line (file:line, what is wrong, what to do) and an exit code.
 
     CampaignctlError                 message + hint; exit 2 unless said otherwise
-    ├── UsageError                   a bad flag or argument
-    ├── ConfigError                  channels.yaml or the workspace is unusable
-    ├── ValidationFailed             campaign problems found (exit 1); carries Problems
-    ├── CredentialError              a secret reference cannot be resolved
-    ├── LedgerError                  the ledger database cannot be opened or migrated
+    ├── UsageError                   a bad flag or argument, or a name (campaign, post,
+    │                                channel) the workspace does not have
+    ├── ConfigError                  channels.yaml or the workspace is unusable, or an
+    │                                account's options are wrong for its platform
+    ├── ValidationFailed             campaign problems found (exit 1); carries every Problem
+    ├── CredentialError              a secret reference cannot be resolved, or a login has
+    │                                no token store to keep its tokens in
+    ├── LedgerError                  the ledger database cannot be opened, migrated or written
+    ├── RenderError                  a post cannot be rendered; carries the Problem that
+    │                                locates it (template file:line or YAML mark)
     └── ChannelError                 a platform call failed; the publisher acts on the subclass
-        ├── AuthError                token expired or revoked: a person must act
-        ├── RateLimited              retry after ``retry_at`` (from the platform's headers)
-        ├── Rejected                 the platform refused the content: never retry
-        ├── TransientError           network or 5xx: retry with backoff
+        ├── AuthError                token missing, expired or revoked, or a login refused:
+        │                            a person must act
+        ├── RateLimited              the platform says slow down; retry after ``retry_at``
+        ├── Rejected                 the platform refused the content: never retried
+        ├── TransientError           network error or 5xx before anything applied: retried
         ├── UnknownOutcome           the request may have been applied: reconcile first
-        └── NotSupported             the platform cannot do this (e.g. TikTok delete)
+        └── NotSupported             the platform has no API for this (e.g. TikTok delete)
+
+``Problem`` is not an exception: it is one located finding, carried by ValidationFailed and
+RenderError and listed by ``validate``.
 
 Messages must never contain a secret value; channel code builds them from the
 platform's reply, which never echoes tokens back.
@@ -23,7 +32,7 @@ platform's reply, which never echoes tokens back.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 
@@ -105,10 +114,12 @@ class LedgerError(CampaignctlError):
     """The ledger database cannot be opened, migrated or written."""
 
 
-@dataclass
-class _RetryInfo:
-    retry_at: datetime | None = None
-    details: dict = field(default_factory=dict)
+class RenderError(CampaignctlError):
+    """A post cannot be rendered; ``problem`` locates it (template file:line or YAML mark)."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message, problem.hint, file=problem.file, line=problem.line)
+        self.problem = problem
 
 
 class ChannelError(CampaignctlError):

@@ -6,13 +6,16 @@ Pure functions that return strings or JSON-able data; cli.py does the printing.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from .errors import Problem
+from .channels import limits_for, secrets_for
+from .errors import CredentialError, Problem
 from .i18n import language, t
 from .models import Campaign, Media, PlanEntry, RenderedPost
+from .rules import x_weighted_length
 
 
 def when_text(moment: datetime) -> str:
@@ -61,8 +64,6 @@ def plan_rows(entries: Sequence[PlanEntry]) -> list[dict[str, Any]]:
 
 
 def _utc(moment: datetime) -> str:
-    from datetime import timezone
-
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -86,12 +87,8 @@ class _Null:
 
 
 def _length_note(post: RenderedPost, part: str) -> str:
-    from .channels import limits_for
-
     limits = limits_for(post.platform)
     if limits.text_counter == "twitter":
-        from .rules import x_weighted_length
-
         return f"{x_weighted_length(part)}/{limits.text_max}"
     if limits.text_counter == "bytes":
         return f"{len(part.encode())}/{limits.text_max} bytes"
@@ -206,9 +203,6 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], width: int = 1
 
 def credential_state(workspace: Any) -> list[dict[str, Any]]:
     """Each account and whether each credential resolves — never the values."""
-    from .channels import secrets_for
-    from .errors import CredentialError
-
     rows = []
     for name, account in sorted(workspace.accounts.items()):
         secrets = secrets_for(workspace, account)
@@ -279,8 +273,6 @@ def run_table(summary: Any, *, rehearse: bool = False) -> str:
 
 def status_table(rows: Sequence[Any], tz_name: str = "UTC", *, filtered: bool = False) -> str:
     """`campaignctl status`: every occurrence in the ledger, in the workspace's time zone."""
-    from zoneinfo import ZoneInfo
-
     if not rows:
         if filtered:
             return t("No occurrence matches.")

@@ -14,10 +14,10 @@ from zoneinfo import ZoneInfo
 
 from . import rules, schedule
 from .allocation import bulk_allocation
-from .errors import Problem
+from .errors import Problem, RenderError
 from .i18n import t
 from .models import SCHEDULED, Campaign, Mark, PlanEntry, RenderedPost, Workspace
-from .render import Renderer, RenderError
+from .render import Renderer
 
 # How far an open-ended recurrence (no `until:`) is planned when no window is given.
 OPEN_ENDED_HORIZON = timedelta(days=366)

@@ -41,19 +41,12 @@ from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from . import media as media_mod
-from .errors import CampaignctlError, Problem
+from .channels import limits_for
+from .errors import CampaignctlError, Problem, RenderError  # RenderError re-exported here
 from .i18n import t
 from .models import Account, Campaign, Mark, Media, Occurrence, Post, RenderedPost, Workspace
 
 __all__ = ["RenderError", "Renderer", "split_thread"]
-
-
-class RenderError(CampaignctlError):
-    """A post cannot be rendered; ``problem`` locates it (template file:line or YAML mark)."""
-
-    def __init__(self, problem: Problem) -> None:
-        super().__init__(problem.message, problem.hint, file=problem.file, line=problem.line)
-        self.problem = problem
 
 
 class _FilterError(Exception):
@@ -220,8 +213,6 @@ def split_thread(text: str) -> list[str]:
 
 @cache
 def _threads(platform: str) -> bool:
-    from .channels import limits_for
-
     try:
         return limits_for(platform).thread
     except CampaignctlError:  # unknown platform: config.py reports it with its line

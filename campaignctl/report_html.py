@@ -18,10 +18,13 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .i18n import language, t
-from .report import fmt_number, fmt_rate
+from .report_text import fmt_number, fmt_rate
+
+if TYPE_CHECKING:
+    from .report import CampaignReport, Report, ReportGap
 
 EMBED_MAX_BYTES = 2 * 1024 * 1024
 COLORS = {"x": "#14171a", "facebook": "#1877f2", "youtube": "#e62117", "tiktok": "#00a3a3"}
@@ -254,7 +257,7 @@ def _dt(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
-def report_html(report: Mapping[str, Any], title: str | None = None) -> str:
+def report_html(report: Report, title: str | None = None) -> str:
     """The whole report as one self-contained HTML page."""
     page = _Page()
     campaigns = report["campaigns"]
@@ -286,7 +289,7 @@ def _document(title: str, body: str, charts: int) -> str:
             f"<script>{SELF_CHECK}</script></body></html>")
 
 
-def _headline(c: Mapping[str, Any]) -> str:
+def _headline(c: CampaignReport) -> str:
     cid = c["campaign"]
 
     def card(label: str, value: str, note: str = "") -> str:
@@ -311,7 +314,7 @@ def _headline(c: Mapping[str, Any]) -> str:
     return f'<div class="cards">{"".join(cards)}</div>'
 
 
-def _plain_words(c: Mapping[str, Any]) -> str:
+def _plain_words(c: CampaignReport) -> str:
     best_channel = max((ch for ch in c["channels"] if ch["engagement"] is not None),
                        key=lambda ch: ch["engagement"], default=None)
     text = t("{posts} posts went out. They were seen {reach} times and people responded "
@@ -332,7 +335,7 @@ def _plain_words(c: Mapping[str, Any]) -> str:
     return f'<p class="plain">{_e(text)}</p>'
 
 
-def _measured_note(c: Mapping[str, Any]) -> str:
+def _measured_note(c: CampaignReport) -> str:
     measured = [p["measured_at"] for p in c["posts"] if p["measured_at"]]
     if not measured:
         return ""
@@ -340,7 +343,7 @@ def _measured_note(c: Mapping[str, Any]) -> str:
                         when=_dt(max(measured)).strftime("%d %b %Y %H:%M %Z")))
 
 
-def _campaign_section(page: _Page, c: Mapping[str, Any]) -> str:
+def _campaign_section(page: _Page, c: CampaignReport) -> str:
     cid = c["campaign"]
     out = [f'<section class="campaign" data-campaign="{_e(cid)}">',
            f'<h2>{_e(c["name"])}</h2>',
@@ -416,7 +419,7 @@ def _campaign_section(page: _Page, c: Mapping[str, Any]) -> str:
     return "".join(out)
 
 
-def _calendar(c: Mapping[str, Any]) -> str:
+def _calendar(c: CampaignReport) -> str:
     """Month grids with the number of posts published each day (campaign time zone)."""
     per_day: dict[date, list[str]] = defaultdict(list)
     for p in c["posts"]:
@@ -449,7 +452,7 @@ def _calendar(c: Mapping[str, Any]) -> str:
             f"<div class='cal'>{''.join(grids)}</div>")
 
 
-def _posts_table(page: _Page, c: Mapping[str, Any]) -> str:
+def _posts_table(page: _Page, c: CampaignReport) -> str:
     cid = c["campaign"]
     rows = []
     for i, p in enumerate(c["posts"]):
@@ -479,7 +482,7 @@ def _posts_table(page: _Page, c: Mapping[str, Any]) -> str:
             f"</thead><tbody>{''.join(rows)}</tbody></table></div>")
 
 
-def _conversions(c: Mapping[str, Any]) -> str:
+def _conversions(c: CampaignReport) -> str:
     cid = c["campaign"]
     if c["conversions"] is None:
         return (f"<h3>{_e(t('Conversions'))}</h3><p class='sub'>"
@@ -498,7 +501,7 @@ def _conversions(c: Mapping[str, Any]) -> str:
             "</table></div>")
 
 
-def _gaps_section(gaps: Sequence[Mapping[str, Any]]) -> str:
+def _gaps_section(gaps: Sequence[ReportGap]) -> str:
     if not gaps:
         return (f"<section class='gaps'><h2>{_e(t('Gaps'))}</h2><p>"
                 f"{_e(t('Every published post has numbers.'))}</p></section>")

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from functools import cache, lru_cache
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 
@@ -74,7 +75,6 @@ def _parse_tweet() -> Callable[[str], Any]:
     both scans on random text.
     """
     global _original_extract
-    from importlib import import_module
 
     # twitter_text/__init__ rebinds the name parse_tweet to the function: go through
     # import_module for the module itself.

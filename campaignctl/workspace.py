@@ -6,6 +6,7 @@ import json
 from importlib.resources import as_file, files
 from pathlib import Path
 
+from .config import campaign_json_schema, channels_json_schema
 from .errors import UsageError
 from .i18n import t
 
@@ -16,8 +17,6 @@ CHANNELS_SCHEMA_FILE = "channels.schema.json"
 def schema_files() -> dict[str, str]:
     """File name -> text of the JSON Schemas a workspace carries for editors (campaign files
     point at the first, channels.yaml at the second)."""
-    from .config import campaign_json_schema, channels_json_schema
-
     return {SCHEMA_FILE: json.dumps(campaign_json_schema(), indent=2) + "\n",
             CHANNELS_SCHEMA_FILE: json.dumps(channels_json_schema(), indent=2) + "\n"}
 

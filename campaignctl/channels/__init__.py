@@ -8,14 +8,17 @@ A third-party package adds a platform by declaring, in its pyproject.toml::
 
 from __future__ import annotations
 
+import dataclasses
+import os
 from functools import cache
 from importlib import import_module
-from typing import TYPE_CHECKING
+from importlib.metadata import entry_points
 
 from ..errors import ConfigError
-
-if TYPE_CHECKING:
-    from .base import Channel, Limits
+from ..i18n import t
+from .base import DEFAULT_SANDBOX_URL, Channel, Limits
+from .credentials import SecretSource, TokenStore
+from .fixtures import SandboxSecrets
 
 ENTRY_POINT_GROUP = "campaignctl.channels"
 
@@ -31,8 +34,6 @@ _BUILT_IN = {
 
 @cache
 def _targets() -> dict[str, str]:
-    from importlib.metadata import entry_points
-
     found = {ep.name: ep.value for ep in entry_points(group=ENTRY_POINT_GROUP)}
     return found or dict(_BUILT_IN)
 
@@ -63,10 +64,6 @@ def limits_for(platform: str) -> Limits:
 def open_channel(account, secrets, *, sandbox_url: str | None = None, **kwargs) -> Channel:
     """An adapter for ``account``; pointed at the sandbox when asked or when the account says
     ``sandbox: true`` (URL from CAMPAIGNCTL_SANDBOX_URL, default http://127.0.0.1:8765)."""
-    import os
-
-    from .base import DEFAULT_SANDBOX_URL
-
     base_url = account.base_url
     if sandbox_url or account.sandbox:
         root = sandbox_url or os.environ.get("CAMPAIGNCTL_SANDBOX_URL", DEFAULT_SANDBOX_URL)
@@ -77,11 +74,7 @@ def open_channel(account, secrets, *, sandbox_url: str | None = None, **kwargs) 
 def secrets_for(workspace, account):
     """Where an account's credentials come from: the sandbox's fixtures for sandbox accounts
     (tokens they refresh kept apart from real ones), else env/.env/keyring."""
-    from .credentials import SecretSource, TokenStore
-
     if account.sandbox:
-        from ..sandbox import SandboxSecrets
-
         return SandboxSecrets(token_store=TokenStore(workspace.state_dir / "sandbox-tokens.json"))
     return SecretSource(dotenv=workspace.root / ".env",
                         token_store=TokenStore(workspace.state_dir / "tokens.json"))
@@ -92,12 +85,8 @@ def channel_for(workspace, name: str, *, sandbox_url: str | None = None,
     """The adapter for the account ``name`` of ``workspace``. Accounts marked `sandbox: true`
     (or every account, with ``force_sandbox``) go to ``sandbox_url`` (else
     CAMPAIGNCTL_SANDBOX_URL, else 127.0.0.1:8765) with the sandbox's fixture credentials."""
-    import dataclasses
-
     account = workspace.accounts.get(name)
     if account is None:
-        from ..i18n import t
-
         raise ConfigError(t("no channel named {name!r} in channels.yaml", name=name),
                           t("use one of: {names}", names=", ".join(sorted(workspace.accounts))))
     if force_sandbox:

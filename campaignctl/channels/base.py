@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 from typing import Any, ClassVar
 
 from ..models import Account, Metrics, Published, RenderedPost
+from .credentials import SecretSource
 
 DEFAULT_SANDBOX_URL = "http://127.0.0.1:8765"
 
@@ -109,7 +110,3 @@ class Channel(ABC):
 
     def __repr__(self) -> str:  # never show credentials
         return f"<{type(self).__name__} {self.account.name!r} at {self.base_url}>"
-
-
-# Imported late to keep the names above importable from credentials without a cycle.
-from .credentials import SecretSource  # noqa: E402

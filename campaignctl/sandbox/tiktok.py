@@ -58,19 +58,18 @@ Metrics grow with the emulator's clock, deterministically. For a video created a
 from __future__ import annotations
 
 import hashlib
+import hmac
 import itertools
 import re
+import secrets
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode, urlsplit
 
+from ..channels.fixtures import SANDBOX_CREDENTIALS
 from .core import Emulator, Request, Response
 
-CREDENTIALS: dict[str, str] = {
-    "client_key": "sandbox-tiktok-client-key",
-    "client_secret": "sandbox-tiktok-client-secret",
-    "access_token": "act.sandbox-tiktok-access-token",
-    "refresh_token": "rft.sandbox-tiktok-refresh-token",
-}
+CREDENTIALS: dict[str, str] = SANDBOX_CREDENTIALS["tiktok"]
 
 MB = 1024 * 1024
 CHUNK_MIN, CHUNK_MAX, LAST_CHUNK_MAX = 5 * MB, 64 * MB, 128 * MB
@@ -311,9 +310,6 @@ class TikTokEmulator(Emulator):
 
     def _authorize(self, req: Request) -> Response:
         """Login Kit's consent page: answer at once with a redirect carrying code or error."""
-        import secrets
-        from urllib.parse import urlencode, urlsplit
-
         redirect_uri = req.arg("redirect_uri") or ""
         split = urlsplit(redirect_uri)
         # Desktop apps may only redirect to localhost/127.0.0.1 with a port; anything else
@@ -348,8 +344,6 @@ class TikTokEmulator(Emulator):
 
     def _code_grant(self, form: dict[str, str]) -> Response:
         """Trade a code for tokens; the verifier's hex SHA-256 must equal the challenge."""
-        import hmac
-
         grant = self.auth_codes.pop(form.get("code", ""), None)  # single use
         if grant is None or grant["expires"] <= self.clock():
             return self._oauth_fail("invalid_grant", "Authorization code is expired.")

@@ -49,19 +49,18 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import re
+import secrets
 from datetime import datetime, timezone
 from typing import Any
+from urllib.parse import unquote, urlencode, urlsplit
 from zoneinfo import ZoneInfo
 
+from ..channels.fixtures import SANDBOX_CREDENTIALS
 from .core import Emulator, Request, Response
 
-CREDENTIALS: dict[str, str] = {
-    "client_id": "sandbox-youtube-client-id.apps.googleusercontent.com",
-    "client_secret": "sandbox-youtube-client-secret",
-    "refresh_token": "sandbox-youtube-refresh-token",
-    "access_token": "sandbox-youtube-access-token",
-}
+CREDENTIALS: dict[str, str] = SANDBOX_CREDENTIALS["youtube"]
 
 CHUNK_MULTIPLE = 256 * 1024
 PROCESSING_SECONDS = 60
@@ -242,9 +241,6 @@ class YouTubeEmulator(Emulator):
     # --- OAuth -----------------------------------------------------------------------
     def _consent(self, req: Request) -> Response:
         """Google's consent page for an installed app: answer at once with a redirect."""
-        import secrets
-        from urllib.parse import urlencode, urlsplit
-
         redirect_uri = req.arg("redirect_uri") or ""
         # Installed apps may redirect to the loopback only; a wrong client is an error page.
         if req.arg("client_id") != CREDENTIALS["client_id"]:
@@ -270,8 +266,6 @@ class YouTubeEmulator(Emulator):
     def _code_grant(self, form: dict[str, str]) -> Response:
         """authorization_code: the code, its redirect_uri and (when a challenge was sent)
         the PKCE verifier; a refresh token comes with the first access token."""
-        import hmac
-
         grant = self.auth_codes.pop(form.get("code", ""), None)  # single use
         bad = Response(400, {"error": "invalid_grant", "error_description": "Bad Request"})
         if grant is None or form.get("redirect_uri") != grant["redirect_uri"]:
@@ -303,7 +297,6 @@ class YouTubeEmulator(Emulator):
         if basic.lower().startswith("basic "):
             # RFC 6749 2.3.1: the client may authenticate with HTTP Basic instead of the form
             # (requests-oauthlib, under google-auth-oauthlib's login, does).
-            from urllib.parse import unquote
 
             try:
                 cid, _, secret = base64.b64decode(basic[6:]).decode().partition(":")
