@@ -1,7 +1,7 @@
 """`publish` of 1,000 due posts (250 each on X, Facebook, YouTube and TikTok) into the sandbox
 with 50 ms of latency per request, 8 workers, against the least time that traffic can take.
 
-Goal (issue 4): wall time within 1.3x of the ideal = (HTTP requests the sandbox received x
+Goal: wall time within 1.3x of the ideal = (HTTP requests the sandbox received x
 latency) / concurrency, with zero duplicates and every post published.
 
 How it is measured

@@ -4,7 +4,7 @@ Part 1 -- lateness. 1,000 posts (inline text, X) due over ``--minutes`` minutes 
 times have whole seconds, so several share each second), starting ``--lead`` seconds after
 the service starts. A real `campaignctl run` process (its own interpreter, its own ledger)
 publishes them into a sandbox served by this process. Lateness of a post = the instant the
-X emulator stored it minus its due time. Goal (issue 5): p99 <= 1 s, no duplicate, none
+X emulator stored it minus its due time. Goal: p99 <= 1 s, no duplicate, none
 missing.
 
 Part 2 -- a year-scale plan. One post every minute for 70 days (100,800 occurrences), none

@@ -1,6 +1,6 @@
 """`campaignctl --help` against a bare typer app that declares the same command names.
 
-Goal (issue 2): within 1.3x. Both run as fresh subprocesses of the same interpreter,
+Goal: within 1.3x. Both run as fresh subprocesses of the same interpreter,
 interleaved, and the medians of their wall times are compared.
 
     python benchmarks/bench_startup.py [--runs 30]

@@ -2,7 +2,7 @@
 it needs: the YAML C loader, one Jinja render per post and channel, and twitter-text's count of
 each X text.
 
-Goal (issue 2): within 1.5x. Both sides run in this process on the same generated
+Goal: within 1.5x. Both sides run in this process on the same generated
 workspace, alternately, and the best of several runs is compared. validate builds its plan
 with fewer garbage-collector passes (campaignctl.allocation); the goal is checked against
 the plain baseline, and the ratio against the baseline under the same collector setting is

@@ -1,7 +1,7 @@
 """Every error campaignctl raises on purpose.
 
-Library code raises these and never prints; ``cli.py`` turns each into one
-line (file:line, what is wrong, what to do) and an exit code.
+Library code raises these and never prints; the CLI's one handler (``cli/_handler.py``)
+turns each into one line (file:line, what is wrong, what to do) and an exit code.
 
     CampaignctlError                 message + hint; exit 2 unless said otherwise
     ├── UsageError                   a bad flag or argument, or a name (campaign, post,

@@ -1,11 +1,12 @@
 """Governance: pause and resume, approvals, emergency bypasses and the audit trail.
 
-The publish pass (jobs.py) runs every plan entry through ``gate`` before the Publisher sees
-it. A paused channel, or an unapproved post on an account that needs approval, turns the
-entry into a plan skip ("paused: REASON", "not approved"); the Publisher records plan skips
-as *retryable*, so once resumed or approved the next pass still inside the catch-up window
-sends them, and older ones end as missed. ``priority: emergency`` goes through pauses and
-blackouts (an ``emergency`` audit row says what it bypassed) but still needs its approval.
+The publish pass (usecases/publishing.py) runs every plan entry through ``gate`` before the
+Publisher sees it. A paused channel, or an unapproved post on an account that needs
+approval, turns the entry into a plan skip ("paused: REASON", "not approved"); the
+Publisher records plan skips as *retryable*, so once resumed or approved the next pass
+still inside the catch-up window sends them, and older ones end as missed. ``priority:
+emergency`` goes through pauses and blackouts (an ``emergency`` audit row says what it
+bypassed) but still needs its approval.
 
 The records themselves (pauses, approvals, the audit log) are the Ledger's; this module holds
 the rules and reads and writes them through Ledger methods. The audit log is append-only:

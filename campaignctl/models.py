@@ -1,7 +1,7 @@
 """The types the rest of campaignctl passes around. No I/O here, and no imports of ours
 but errors.
 
-Campaign files are validated in config.py and turned into these plain dataclasses;
+Campaign files are validated in config/ and turned into these plain dataclasses;
 schedule.py turns a Campaign into Occurrences; render.py turns an (Occurrence,
 channel) into a RenderedPost; channels/* publish a RenderedPost and return a
 Published.

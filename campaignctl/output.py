@@ -1,6 +1,6 @@
 """Formatting for people and machines: plan tables, previews, annotations.
 
-Pure functions that return strings or JSON-able data; cli.py does the printing.
+Pure functions that return strings or JSON-able data; cli/ does the printing.
 """
 
 from __future__ import annotations

@@ -102,7 +102,7 @@ def _build_plan(workspace: Workspace, campaigns: Sequence[Campaign], *,
                 if channel and name != channel:
                     continue
                 account = workspace.accounts.get(name)
-                if account is None:  # config.py reports unknown channels with their line
+                if account is None:  # config/ reports unknown channels with their line
                     continue
                 entry = PlanEntry(campaign.id, occ.post, name, account.platform, occ.at,
                                   occ.status, occ.reason, priority=spec.priority)

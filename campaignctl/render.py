@@ -215,7 +215,7 @@ def split_thread(text: str) -> list[str]:
 def _threads(platform: str) -> bool:
     try:
         return limits_for(platform).thread
-    except CampaignctlError:  # unknown platform: config.py reports it with its line
+    except CampaignctlError:  # unknown platform: config/ reports it with its line
         return False
 
 

@@ -1,8 +1,8 @@
 """Reach and engagement: collect metrics through the adapters, keep them as dated snapshots,
 summarise them per campaign, channel and post, and join web-analytics conversions.
 
-Library only: nothing here prints. cli_report.py prints; report_text.py writes the CSV and
-the terminal tables, report_html.py draws the page.
+Library only: nothing here prints. usecases/report.py runs the whole job and cli/report.py
+prints; report_text.py writes the CSV and the terminal tables, report_html.py draws the page.
 
 One vocabulary for every platform (``METRIC_MAP``)::
 
@@ -32,26 +32,22 @@ instead (``response_basis`` says which one was used).
 
 from __future__ import annotations
 
-import contextlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict
 from zoneinfo import ZoneInfo
 
-from .channels import channel_for as open_for
-from .errors import AuthError, CampaignctlError, RateLimited, UsageError
+from .errors import AuthError, CampaignctlError, RateLimited
 from .i18n import t
-from .models import Campaign, Published, Workspace
+from .models import Campaign, Published
 # Conversions are read in report_conversions.py; callers may keep importing them from here.
 from .report_conversions import (DEFAULT_COLUMNS, ConversionJoin, ConversionRow,  # noqa: F401
                                  join_conversions, load_conversions, parse_mapping)
 # The plain outputs are in report_text.py; callers may keep importing them from here.
 from .report_text import (CSV_COLUMNS, NUMBERS, csv_rows, fmt_number, fmt_rate,  # noqa: F401
                           report_csv, report_table)
-from .sandbox.session import sandbox_session, uses_sandbox
 
 if TYPE_CHECKING:
     from .ledger import Ledger, OccurrenceStatus
@@ -137,7 +133,7 @@ def _budget(channel: Any) -> int:
     return max(1, int(channel.limits.requests_per_window))
 
 
-def _published_rows(ledger: Ledger, campaign: str | None,
+def published_rows(ledger: Ledger, campaign: str | None,
                     since: datetime | None) -> list[OccurrenceStatus]:
     """The published occurrences of the selection (all, or those published since ``since``)."""
     from .ledger import PUBLISHED  # the ledger module pulls in sqlalchemy
@@ -233,7 +229,7 @@ def collect(ledger: Ledger, channel_for: Callable[[str], Any], *, now: datetime,
     """Ask every channel for the numbers of every published post and store one snapshot per
     post (values or a gap with its reason). Never raises for a platform's failure."""
     by_channel: dict[str, list[OccurrenceStatus]] = defaultdict(list)
-    for row in _published_rows(ledger, campaign, since):
+    for row in published_rows(ledger, campaign, since):
         if row.platform_id:
             by_channel[row.channel].append(row)
     collector = _Collector(now)
@@ -360,7 +356,7 @@ class ReportGap(TypedDict):
 
 
 class Report(TypedDict, total=False):
-    """What ``summarize`` returns (``collected`` is added by ``report_job``)."""
+    """What ``summarize`` returns (``collected`` is added by ``usecases.report.report_job``)."""
 
     generated_at: str
     metric_map: dict[str, dict[str, list[str]]]
@@ -558,39 +554,3 @@ def _channel_series(posts: Sequence[PostReport]) -> list[list[Any]]:
         else:
             out.append([at, total])
     return out
-
-
-# --- the whole job ----------------------------------------------------------------------------
-
-def report_job(workspace: Workspace, campaigns: Sequence[Campaign], *, now: datetime,
-               campaign: str | None = None, since: datetime | None = None,
-               refresh: bool = False, sandbox: bool = False, sandbox_url: str | None = None,
-               conversions: Path | None = None, mapping: Mapping[str, str] | None = None,
-               max_age: timedelta = MAX_AGE) -> Report:
-    """Collect when needed (see the module docstring), then summarise from the ledger."""
-    from .ledger import Ledger, resolve_url  # the ledger module pulls in sqlalchemy
-
-    conv_rows = load_conversions(conversions, mapping) if conversions else None
-    with Ledger.open(resolve_url(workspace.root, workspace.ledger_url)) as ledger:
-        rows = _published_rows(ledger, campaign, since)
-        if campaign and not rows and campaign not in {c.id for c in campaigns}:
-            raise UsageError(t("no campaign {name!r}", name=campaign),
-                             t("campaigns here: {names}",
-                               names=", ".join(c.id for c in campaigns) or "-"))
-        collection = None
-        if rows and needs_collection(ledger, campaign, now, refresh=refresh, max_age=max_age):
-            route = sandbox or bool(sandbox_url) or uses_sandbox(
-                workspace, sorted({r.channel for r in rows}))
-            with (sandbox_session(workspace, sandbox_url) if route
-                  else contextlib.nullcontext(None)) as url:
-                def opener(name: str) -> Any:
-                    return open_for(workspace, name, sandbox_url=url,
-                                    force_sandbox=sandbox or bool(sandbox_url))
-                collection = collect(ledger, opener, now=now, campaign=campaign, since=since)
-        snaps = ledger.snapshots(campaign)
-    data = summarize(rows, snaps, {c.id: c for c in campaigns}, default_tz=workspace.timezone,
-                     conversions=conv_rows, now=now)
-    data["collected"] = None if collection is None else {
-        "taken_at": collection.taken_at.isoformat(), "measured": collection.measured,
-        "gaps": len(collection.gaps), "calls": collection.calls}
-    return data

@@ -1,8 +1,13 @@
-"""The package's shape stays readable: short functions, modules of one job.
+"""The package's shape stays readable: short functions, modules of one job, imports on top.
 
 A function may run past the limit only when a comment on the line above its ``def``
 starts with ``# one piece:`` and says why it cannot be split. The sandbox emulators
 are exempt from the module limit: each mirrors one platform's whole API surface.
+
+Imports sit at the top of each module. Kept lazy, inside the function that needs them, are
+only the libraries that are slow to import and needed by few commands (LAZY_LIBRARIES,
+the one list of them), and the library imports of the cli/ commands, so that
+`campaignctl --help` and the offline commands start fast (benchmarks/bench_startup.py).
 """
 
 from __future__ import annotations
@@ -14,6 +19,17 @@ PACKAGE = Path(__file__).resolve().parent.parent / "campaignctl"
 MAX_FUNCTION_LINES = 80
 MAX_MODULE_LINES = 700
 EXEMPT_MODULE_DIRS = {"sandbox"}
+
+
+# Slow to import and needed by few commands: the platform SDKs (only channels/ uses them),
+# SQLAlchemy (the ledger), APScheduler (the service), Jinja2 (rendering), rich (progress
+# bars), Babel (dates and the message catalog), croniter (recurring posts only; ~50 ms)
+# and mutagen (video length, only when a video is checked).
+LAZY_LIBRARIES = {
+    "tweepy", "facebook", "googleapiclient", "google", "google_auth_oauthlib",
+    "google_auth_httplib2", "httplib2", "requests",
+    "sqlalchemy", "apscheduler", "jinja2", "rich", "babel", "croniter", "mutagen",
+}
 
 
 def _sources() -> list[Path]:
@@ -62,3 +78,35 @@ def test_the_checker_sees_a_long_function(tmp_path):
     assert [e for e in _long_functions(sample) if "too_long" in e]
     sample.write_text(f"# one piece: a probe\ndef too_long():\n{body}\n", encoding="utf-8")
     assert _long_functions(sample) == []
+
+
+def _imports_inside_functions(path: Path) -> list[str]:
+    found = []
+    in_cli = path.is_relative_to(PACKAGE / "cli")
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        for inner in ast.walk(node):
+            if isinstance(inner, ast.Import):
+                level, names = 0, [alias.name for alias in inner.names]
+            elif isinstance(inner, ast.ImportFrom):
+                level, names = inner.level, [inner.module or ""]
+            else:
+                continue
+            if level == 0 and all(n.split(".")[0] in LAZY_LIBRARIES for n in names):
+                continue
+            if level > 0 and in_cli:  # commands load the library only when they run
+                continue
+            found.append(f"{_label(path)}:{inner.lineno} {'.' * level}{names[0]}")
+    return found
+
+
+def test_imports_are_at_the_top_but_for_the_slow_few():
+    found = sorted({e for path in _sources() for e in _imports_inside_functions(path)})
+    assert found == [], "move these imports to the top of their module:\n" + "\n".join(found)
+
+
+def test_the_checker_sees_an_import_inside_a_function(tmp_path):
+    sample = tmp_path / "probe.py"
+    sample.write_text("def f():\n    import json\n    import jinja2\n", encoding="utf-8")
+    assert _imports_inside_functions(sample) == ["probe.py:2 json"]

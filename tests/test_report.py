@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from campaignctl import report as R
+from campaignctl.usecases.report import report_job
 from campaignctl.channels import channel_class, channel_for
 from campaignctl.config import load_campaigns, load_workspace
 from campaignctl.errors import UsageError
@@ -271,12 +272,12 @@ def test_snapshots_accumulate_and_numbers_only_grow(ws):
 
 def test_report_job_collects_only_when_stale_or_asked(ws):
     workspace, campaigns, sb, clock = ws
-    first = R.report_job(workspace, campaigns, now=NOW, sandbox_url=sb.url)
-    again = R.report_job(workspace, campaigns, now=NOW + timedelta(minutes=10),
+    first = report_job(workspace, campaigns, now=NOW, sandbox_url=sb.url)
+    again = report_job(workspace, campaigns, now=NOW + timedelta(minutes=10),
                          sandbox_url=sb.url)
-    forced = R.report_job(workspace, campaigns, now=NOW + timedelta(minutes=20),
+    forced = report_job(workspace, campaigns, now=NOW + timedelta(minutes=20),
                           sandbox_url=sb.url, refresh=True)
-    later = R.report_job(workspace, campaigns, now=NOW + timedelta(hours=2), sandbox_url=sb.url)
+    later = report_job(workspace, campaigns, now=NOW + timedelta(hours=2), sandbox_url=sb.url)
     assert first["collected"]["measured"] == 8
     assert again["collected"] is None
     assert forced["collected"] is not None and later["collected"] is not None

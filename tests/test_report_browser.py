@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from campaignctl import report as R
+from campaignctl.usecases.report import report_job
 from campaignctl.channels import channel_for
 from campaignctl.config import load_campaigns, load_workspace
 from campaignctl.usecases.common import open_ledger
@@ -99,7 +100,7 @@ def published(tmp_path_factory):
 
 def test_report_page_in_chromium_matches_the_ledger(published, tmp_path):
     ws, campaigns = published
-    data = R.report_job(ws, campaigns, now=NOW + timedelta(hours=2))
+    data = report_job(ws, campaigns, now=NOW + timedelta(hours=2))
     assert data["collected"] is None  # read back from the ledger, nothing re-measured
     page = tmp_path / "report.html"
     page.write_text(report_html(data), encoding="utf-8")

@@ -41,7 +41,8 @@ def report(
         "--html", help="Write one self-contained HTML page here.", dir_okay=False)] = None,
 ) -> None:
     """Reach, engagement and conversions per campaign, channel and post."""
-    from ..report import parse_mapping, report_csv, report_job, report_table
+    from ..report import parse_mapping, report_csv, report_table
+    from ..usecases.report import report_job
 
     workspace, campaigns, problems = load(None)
     print_problems(problems)  # a broken campaign file must not hide what was published

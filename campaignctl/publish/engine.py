@@ -293,7 +293,7 @@ class Publisher:
             return self._dry_run(to_send, to_skip)
         self._holds = self.ledger.channel_holds(self.clock())
         self._run_started = self.clock()  # before this run's first claim
-        # Emergency posts (a flood warning) jump each channel's queue; issue 5 may add more.
+        # Emergency posts (a flood warning) jump each channel's queue.
         to_send.sort(key=lambda e: e.priority != "emergency")
 
         # Plan skips (blackout, paused, not approved) may be lifted by a later plan; a

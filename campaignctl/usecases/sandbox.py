@@ -15,6 +15,7 @@ from ..channels.base import DEFAULT_SANDBOX_URL
 from ..errors import UsageError
 from ..i18n import t
 from ..models import Workspace
+from ..sandbox import REHEARSAL_AUDIENCE_SPEED, Sandbox
 
 SANDBOX_STATE = "sandbox/state.pickle"
 
@@ -49,8 +50,6 @@ def sandbox_session(workspace: Workspace, url: str | None = None) -> Iterator[st
     if url:
         raise UsageError(t("no sandbox answers at {url}", url=url),
                          t("start one with `campaignctl sandbox`, or leave out the URL"))
-    from ..sandbox import REHEARSAL_AUDIENCE_SPEED, Sandbox  # the emulators load only here
-
     state = workspace.state_dir / SANDBOX_STATE
     with Sandbox(port=0) as sandbox:
         sandbox.load_state(state)
@@ -95,8 +94,6 @@ def routed(workspace: Workspace, names: Sequence[str], sandbox: bool,
 
 def saved_posts(workspace_root: Any) -> dict | None:
     """The posts kept by `publish --sandbox` in this workspace, or None if there are none."""
-    from ..sandbox import Sandbox
-
     state = workspace_root / ".campaignctl" / SANDBOX_STATE
     if not state.is_file():
         return None
