@@ -22,7 +22,7 @@ from pathlib import Path
 from campaignctl import report as R
 from campaignctl.ledger import Ledger, occurrences
 from campaignctl.models import Campaign
-from campaignctl.report_html import report_html
+from campaignctl.report.html import report_html
 
 PLATFORMS = (("x", "x"), ("facebook", "facebook"), ("youtube", "youtube"), ("tiktok", "tiktok"))
 

@@ -21,14 +21,17 @@ MAX_MODULE_LINES = 700
 EXEMPT_MODULE_DIRS = {"sandbox"}
 
 
-# Slow to import and needed by few commands: the platform SDKs (only channels/ uses them),
-# SQLAlchemy (the ledger), APScheduler (the service), Jinja2 (rendering), rich (progress
-# bars), Babel (dates and the message catalog), croniter (recurring posts only; ~50 ms)
-# and mutagen (video length, only when a video is checked).
+# Slow to import and needed by few commands: the platform SDKs and their HTTP stack (only
+# channels/ uses them), SQLAlchemy (the ledger), APScheduler (the service), Jinja2
+# (rendering), rich (progress bars), Babel (dates and the message catalog), croniter
+# (recurring posts; ~50 ms), mutagen (video length), keyring (~150 ms) and python-dotenv
+# (~30 ms; both only when a secret is resolved) and twitter-text (~0.2 s: one regex of every
+# emoji, compiled on import).
 LAZY_LIBRARIES = {
     "tweepy", "facebook", "googleapiclient", "google", "google_auth_oauthlib",
-    "google_auth_httplib2", "httplib2", "requests",
+    "google_auth_httplib2", "httplib2", "requests", "requests_oauthlib", "oauthlib", "urllib3",
     "sqlalchemy", "apscheduler", "jinja2", "rich", "babel", "croniter", "mutagen",
+    "keyring", "dotenv", "twitter_text",
 }
 
 

@@ -24,7 +24,7 @@ from campaignctl.usecases.common import open_ledger
 from campaignctl.usecases.publishing import publish_job
 from campaignctl.ledger import Ledger, occurrences
 from campaignctl.models import Campaign
-from campaignctl.report_html import report_html
+from campaignctl.report.html import report_html
 from campaignctl.sandbox import Sandbox
 from campaignctl.workspace import create_workspace
 
@@ -551,7 +551,7 @@ def test_youtube_quota_used_up_is_a_gap_until_the_reset(ws):
 def test_preview_cards_embed_small_media_and_explain_the_rest(tmp_path):
     from campaignctl.errors import Problem
     from campaignctl.models import Media, PlanEntry, RenderedPost
-    from campaignctl.report_html import preview_html
+    from campaignctl.report.html import preview_html
 
     small = tmp_path / "media" / "poster.png"
     small.parent.mkdir()

@@ -20,7 +20,7 @@ from campaignctl.config import load_campaigns, load_workspace
 from campaignctl.usecases.common import open_ledger
 from campaignctl.usecases.publishing import publish_job
 from campaignctl.planner import build_plan
-from campaignctl.report_html import preview_html, report_html
+from campaignctl.report.html import preview_html, report_html
 from campaignctl.sandbox import Sandbox
 from campaignctl.workspace import create_workspace
 

@@ -140,7 +140,7 @@ def preview(
         entries = _first_of_each(entries)
     counts = dict(Counter((e.campaign, e.post, e.channel) for e in timeline.entries))
     if html is not None:
-        from ..report_html import preview_html
+        from ..report.html import preview_html
 
         html.write_text(preview_html(entries, campaigns, problems, workspace.root),
                         encoding="utf-8")

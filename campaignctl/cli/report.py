@@ -54,7 +54,7 @@ def report(
                       sandbox_url=sandbox_url, conversions=conversions,
                       mapping=parse_mapping(mapping or []))
     if html_out is not None:
-        from ..report_html import report_html
+        from ..report.html import report_html
 
         html_out.write_text(report_html(data), encoding="utf-8")
     if csv_out == "-":

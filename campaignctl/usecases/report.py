@@ -11,8 +11,8 @@ from ..channels import channel_for
 from ..errors import UsageError
 from ..i18n import t
 from ..models import Campaign, Workspace
-from ..report import MAX_AGE, Report, published_rows, collect, load_conversions, \
-    needs_collection, summarize
+from ..report import MAX_AGE, Report, collect, load_conversions, needs_collection, summarize
+from ..report.metrics import published_rows
 from .common import open_ledger
 from .sandbox import routed
 
@@ -22,7 +22,7 @@ def report_job(workspace: Workspace, campaigns: Sequence[Campaign], *, now: date
                refresh: bool = False, sandbox: bool = False, sandbox_url: str | None = None,
                conversions: Path | None = None, mapping: Mapping[str, str] | None = None,
                max_age: timedelta = MAX_AGE) -> Report:
-    """Collect when needed (see report.py's docstring), then summarise from the ledger."""
+    """Collect when needed (see report/metrics.py's docstring), then summarise from the ledger."""
     conv_rows = load_conversions(conversions, mapping) if conversions else None
     with open_ledger(workspace) as ledger:
         rows = published_rows(ledger, campaign, since)

@@ -2,7 +2,7 @@
 summarise them per campaign, channel and post, and join web-analytics conversions.
 
 Library only: nothing here prints. usecases/report.py runs the whole job and cli/report.py
-prints; report_text.py writes the CSV and the terminal tables, report_html.py draws the page.
+prints; text.py writes the CSV and the terminal tables, html.py draws the page.
 
 One vocabulary for every platform (``METRIC_MAP``)::
 
@@ -39,18 +39,13 @@ from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, TypedDict
 from zoneinfo import ZoneInfo
 
-from .errors import AuthError, CampaignctlError, RateLimited
-from .i18n import t
-from .models import Campaign, Published
-# Conversions are read in report_conversions.py; callers may keep importing them from here.
-from .report_conversions import (DEFAULT_COLUMNS, ConversionJoin, ConversionRow,  # noqa: F401
-                                 join_conversions, load_conversions, parse_mapping)
-# The plain outputs are in report_text.py; callers may keep importing them from here.
-from .report_text import (CSV_COLUMNS, NUMBERS, csv_rows, fmt_number, fmt_rate,  # noqa: F401
-                          report_csv, report_table)
+from ..errors import AuthError, CampaignctlError, RateLimited
+from ..i18n import t
+from ..models import Campaign, Published
+from .conversions import ConversionJoin, ConversionRow, join_conversions
 
 if TYPE_CHECKING:
-    from .ledger import Ledger, OccurrenceStatus
+    from ..ledger import Ledger, OccurrenceStatus
 
 MAX_AGE = timedelta(hours=1)
 RESPONSE_WINDOW = timedelta(hours=3)
@@ -136,7 +131,7 @@ def _budget(channel: Any) -> int:
 def published_rows(ledger: Ledger, campaign: str | None,
                     since: datetime | None) -> list[OccurrenceStatus]:
     """The published occurrences of the selection (all, or those published since ``since``)."""
-    from .ledger import PUBLISHED  # the ledger module pulls in sqlalchemy
+    from ..ledger import PUBLISHED  # the ledger module pulls in sqlalchemy
 
     return [r for r in ledger.status(campaign, state=PUBLISHED)
             if since is None or (r.published_at or r.at) >= since]

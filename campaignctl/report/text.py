@@ -1,6 +1,6 @@
-"""The report as CSV and as tables for a terminal (the HTML page lives in report_html.py).
+"""The report as CSV and as tables for a terminal (the HTML page lives in html.py).
 
-Both show the same numbers as the JSON that report.py builds: unknown stays unknown (an
+Both show the same numbers as the JSON that metrics.py builds: unknown stays unknown (an
 empty CSV cell, "n/a" in a table), never 0.
 """
 
@@ -11,10 +11,10 @@ import io
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from .i18n import t
+from ..i18n import t
 
 if TYPE_CHECKING:
-    from .report import Report
+    from .metrics import Report
 
 NUMBERS = ("reach", "likes", "comments", "shares", "engagement", "conversions")
 CSV_COLUMNS = ("level", "campaign", "channel", "platform", "post", "key", "at", "reach",

@@ -20,11 +20,11 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .i18n import language, t
-from .report_text import fmt_number, fmt_rate
+from ..i18n import language, t
+from .text import fmt_number, fmt_rate
 
 if TYPE_CHECKING:
-    from .report import CampaignReport, Report, ReportGap
+    from .metrics import CampaignReport, Report, ReportGap
 
 EMBED_MAX_BYTES = 2 * 1024 * 1024
 COLORS = {"x": "#14171a", "facebook": "#1877f2", "youtube": "#e62117", "tiktok": "#00a3a3"}

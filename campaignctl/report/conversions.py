@@ -1,7 +1,7 @@
 """Web-analytics conversions for the report: rows of a Matomo or Google Analytics CSV
 export, and their join to a campaign's channels (utm_source) and posts (utm_content).
 
-Library only: nothing here prints. report.py joins them into the summary.
+Library only: nothing here prints. metrics.py joins them into the summary.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypedDict
 
-from .errors import UsageError
-from .i18n import t
+from ..errors import UsageError
+from ..i18n import t
 
 
 class ConversionRow(TypedDict):
