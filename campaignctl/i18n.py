@@ -9,7 +9,7 @@ English, so adding a message never breaks another language. The language comes f
 ``id_ID.UTF-8`` gives Indonesian, a locale with no catalog English.
 
 A catalog is parsed on the first message in its language and kept for the process, so an
-English run never reads one and never imports Babel.
+English run never reads one, nor imports Babel's catalog reader.
 """
 
 from __future__ import annotations
