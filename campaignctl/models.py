@@ -13,14 +13,84 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 PLATFORMS = ("x", "facebook", "youtube", "tiktok")
 
-# Occurrence / ledger states. The ledger adds the publishing ones.
-SCHEDULED = "scheduled"
-SKIPPED = "skipped"
+
+# The words below are data: the ledger stores them and code compares them, whatever language
+# the user reads. Each is also shown through t(value), so each value is a message id too
+# (scripts/i18n_extract.py reads these classes for the catalog). Members compare equal to
+# their strings, so code and rows holding the bare strings keep working.
+
+
+class OccurrenceState(StrEnum):
+    """Where one (occurrence, channel) stands: the plan's two states, then the ledger's."""
+
+    SCHEDULED = "scheduled"  # plan: due and allowed
+    SKIPPED = "skipped"  # plan or ledger: not sent on purpose (blackout, pause, retracted ...)
+    PENDING = "pending"
+    SENDING = "sending"
+    PUBLISHED = "published"
+    FAILED = "failed"
+    UNKNOWN = "unknown"  # the request may have reached the platform; reconcile decides
+    RETRACTED = "retracted"  # was published, then deleted by `retract`
+
+
+class PublishOutcome(StrEnum):
+    """What one run did with one (occurrence, channel)."""
+
+    PUBLISHED = "published"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+    UNKNOWN = "unknown"
+    ALREADY_DONE = "already-done"
+    IN_PROGRESS = "in-progress"  # another live run holds the claim
+    WOULD_SEND = "would-send"  # dry run
+
+
+class RetractOutcome(StrEnum):
+    """What `retract` did about one published copy."""
+
+    DELETING = "deleting"  # stored before the delete request, so a crash leaves a trace
+    DELETED = "deleted"
+    MANUAL = "manual"  # the channel cannot delete it; the message says how, by hand
+    FAILED = "failed"
+    IN_FLIGHT = "in-flight"  # sending or unknown: reconcile, then retract again
+
+
+class ReconcileOutcome(StrEnum):
+    """What reconcile found on the platform for a send whose outcome was unknown."""
+
+    FOUND = "found"  # it went out: the ids are stored, never resent
+    NOT_FOUND = "not-found"  # it never arrived: sent again
+
+
+class ApprovalState(StrEnum):
+    """The approval of one (occurrence, channel)."""
+
+    APPROVED = "approved"
+    VOID = "void"  # approved once, but the content has changed since
+    MISSING = "missing"
+
+
+class AuditAction(StrEnum):
+    """The kind of an audit-log entry."""
+
+    STATE = "state"  # written by the ledger's triggers
+    PAUSE = "pause"
+    RESUME = "resume"
+    APPROVE = "approve"
+    EMERGENCY = "emergency"
+    ANNOUNCE = "announce"
+    RETRACT = "retract"
+
+
+# Plain strings, as they always were, for the modules that import these two names.
+SCHEDULED: str = OccurrenceState.SCHEDULED.value
+SKIPPED: str = OccurrenceState.SKIPPED.value
 
 
 @dataclass(frozen=True)

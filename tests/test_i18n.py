@@ -1,37 +1,53 @@
 """Bahasa Indonesia stays complete: every message t() is called with has a translation
 that keeps its placeholders, and the CLI speaks it when asked (--lang id, or the locale).
+The catalogs follow the source: the .pot is what extraction makes now, and a language is
+nothing but its .po file.
 
-The keys come from scripts/i18n_missing.py, the same AST extraction a developer runs.
+The keys come from scripts/i18n_extract.py, the same AST extraction a developer runs.
 """
 
 from __future__ import annotations
 
-import ast
 import importlib.util
 import string
+import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
 
 import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.frontend import CommandLineInterface
+from babel.messages.pofile import PoFileParser
 from typer.testing import CliRunner
 
+from campaignctl import i18n, models
 from campaignctl.cli import app
-from campaignctl.i18n import set_language, t
-from campaignctl.locales_id import MESSAGES
+from campaignctl.i18n import set_language, t, tn
 
 REPO = Path(__file__).resolve().parent.parent
 CAMPAIGN = "campaigns/layanan-kesehatan-gratis.yaml"
 
-_spec = importlib.util.spec_from_file_location("i18n_missing", REPO / "scripts" / "i18n_missing.py")
+_spec = importlib.util.spec_from_file_location("i18n_extract", REPO / "scripts" / "i18n_extract.py")
 assert _spec is not None and _spec.loader is not None
 extraction = importlib.util.module_from_spec(_spec)
-sys.modules["i18n_missing"] = extraction  # dataclasses look their module up by name
+sys.modules["i18n_extract"] = extraction  # dataclasses look their module up by name
 _spec.loader.exec_module(extraction)
 
 CALLS = extraction.extract()
 KEYS: dict[str, list[str]] = extraction.message_keys(CALLS)
-ALL_KEYS = sorted(KEYS.keys() | extraction.dynamic_keys())
+PLURALS: dict[str, str] = extraction.plural_keys(CALLS)
+ALL_KEYS = sorted((KEYS.keys() - PLURALS.keys()) | extraction.dynamic_keys())
+INDONESIAN = extraction.po_path("id")
+
+
+def translations(path: Path) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+    """What a .po translates, as the runtime reads it: (messages, plural forms)."""
+    catalog = i18n.load(path)
+    return catalog.messages, catalog.plurals
+
+
+MESSAGES, PLURAL_FORMS = translations(INDONESIAN)
 
 # The same in both languages on purpose: Indonesian uses these words as they are, or the
 # message is only placeholders, a command or a protocol name.
@@ -84,6 +100,9 @@ EXTRACTION_CASES = [
     ("f-string is not a literal", 'from .i18n import t\nt(f"a {x}")\n', [None]),
     ("another t is not ours", 'from gettext import gettext as t\nt("no")\n', []),
     ("no import, no call", 't("no")\n', []),
+    ("plural", 'from .i18n import tn\ntn("{count} post", "{count} posts", n)\n',
+     ["{count} post"]),
+    ("plural of a variable is not a literal", "from .i18n import tn\ntn(a, b, n)\n", [None]),
 ]
 
 
@@ -91,6 +110,12 @@ EXTRACTION_CASES = [
                          ids=[c[0] for c in EXTRACTION_CASES])
 def test_extraction_reads_the_ast(tmp_path: Path, source: str, expected: list) -> None:
     assert [c.key for c in _calls(tmp_path, source)] == expected
+
+
+def test_plural_calls_keep_both_forms(tmp_path: Path) -> None:
+    source = 'from campaignctl import i18n\ni18n.tn("one file", "{count} files", n)\n'
+    assert [(c.key, c.plural) for c in _calls(tmp_path, source)] == [
+        ("one file", "{count} files")]
 
 
 def test_relative_import_two_levels_up(tmp_path: Path) -> None:
@@ -132,6 +157,14 @@ def test_dynamic_keys_follow_the_modules_constants() -> None:
         assert group <= dynamic, group - dynamic
 
 
+def test_dynamic_keys_are_every_value_of_the_shown_enums() -> None:
+    """The catalog reads the enums' source; the values must be what Python makes of it."""
+    shown = {value for name in extraction.SHOWN_ENUMS["campaignctl.models"]
+             for value in getattr(models, name)}
+    others = {v for _, values in extraction.SHOWN_VALUES.values() for v in values}
+    assert extraction.dynamic_keys() == shown | others
+
+
 @pytest.mark.parametrize("key", ALL_KEYS)
 def test_translation_keeps_the_placeholders(key: str) -> None:
     if key not in MESSAGES:
@@ -155,11 +188,24 @@ def test_translations_are_not_stale() -> None:
     assert not stale, f"translations nobody asks for: {stale}"
 
 
+class _Recording(Catalog):
+    """A catalog that remembers every msgid the parser gives it, repeats included."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[object] = []
+
+    def __setitem__(self, id, message) -> None:  # type: ignore[no-untyped-def]
+        self.seen.append(id)
+        super().__setitem__(id, message)
+
+
 def test_locales_file_has_no_duplicate_keys() -> None:
-    """Two MESSAGES.update blocks with the same key: the later one silently wins."""
-    tree = ast.parse((REPO / "campaignctl" / "locales_id.py").read_text(encoding="utf-8"))
-    keys = [k.value for node in ast.walk(tree) if isinstance(node, ast.Dict)
-            for k in node.keys if isinstance(k, ast.Constant)]
+    """Two entries with the same msgid: one of them silently wins (msgfmt refuses it)."""
+    catalog = _Recording()
+    with INDONESIAN.open("rb") as f:
+        PoFileParser(catalog).parse(f)
+    keys = [k for k in catalog.seen if k]
     assert [k for k, n in Counter(keys).items() if n > 1] == []
 
 
@@ -170,6 +216,129 @@ def test_t_fills_the_indonesian_text() -> None:
         assert t("no such message {x}", x=1) == "no such message 1"  # English fallback
     finally:
         set_language(None)
+
+
+# --- the catalogs -----------------------------------------------------------------------
+
+
+def test_the_template_is_up_to_date() -> None:
+    """Every t()/tn() key of the source is in the .pot and nothing else is."""
+    template = extraction.read(extraction.TEMPLATE)
+    in_template = {m.id if isinstance(m.id, str) else m.id[0] for m in template if m.id}
+    in_source = KEYS.keys() | extraction.dynamic_keys()
+    assert sorted(in_source - in_template) == [], "run python scripts/i18n_extract.py"
+    assert sorted(in_template - in_source) == [], "run python scripts/i18n_extract.py"
+
+
+def test_extraction_changes_nothing() -> None:
+    """The .pot and every .po are what `python scripts/i18n_extract.py` writes now."""
+    stale = [str(p.relative_to(REPO)) for p in extraction.refresh(write=False)]
+    assert stale == [], "run python scripts/i18n_extract.py"
+
+
+def test_pybabel_extract_makes_the_same_template(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """docs/translating.md's `pybabel extract` reads pyproject.toml and agrees with the
+    script."""
+    monkeypatch.chdir(REPO)
+    monkeypatch.syspath_prepend(str(REPO))  # the extractor is scripts.i18n_extract
+    out = tmp_path / "campaignctl.pot"
+    CommandLineInterface().run(["pybabel", "-q", "extract", "-o", str(out)])
+    made = extraction._entries(extraction.read(out))
+    assert made == extraction._entries(extraction.template())
+
+
+def test_every_catalog_names_its_language_and_keeps_the_placeholders() -> None:
+    for lang in extraction.languages():
+        path = extraction.po_path(lang)
+        assert str(extraction.read(path).locale) == lang, path
+        messages, plurals = translations(path)
+        wrong = [k for k, v in messages.items() if placeholders(v) != placeholders(k)]
+        wrong += [k for k, forms in plurals.items() for form in forms
+                  if placeholders(form) != placeholders(PLURALS.get(k, k))]
+        assert wrong == [], f"{lang}: placeholders changed in {wrong}"
+
+
+def test_every_plural_message_has_its_forms() -> None:
+    missing = sorted(k for k in PLURALS if k not in PLURAL_FORMS)
+    assert missing == [], "no Bahasa Indonesia yet (python scripts/i18n_extract.py --missing)"
+
+
+def test_tn_picks_the_english_form_by_count() -> None:
+    assert tn("{count} post", "{count} posts", 1) == "1 post"
+    assert tn("{count} post", "{count} posts", 0) == "0 posts"
+    assert tn("one post in {c}", "{count} posts in {c}", 3, c="x") == "3 posts in x"
+
+
+def _third_language(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A copy of the locale folder plus one new .po, and nothing else."""
+    locale = tmp_path / "locale"
+    for lang in extraction.languages():
+        target = locale / lang / "LC_MESSAGES"
+        target.mkdir(parents=True)
+        (target / "campaignctl.po").write_bytes(extraction.po_path(lang).read_bytes())
+    new = locale / "xx" / "LC_MESSAGES"
+    new.mkdir(parents=True)
+    (new / "campaignctl.po").write_text(
+        'msgid ""\nmsgstr ""\n"Language: xx\\n"\n'
+        '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n\n'
+        'msgid "{path} already exists"\nmsgstr "xx {path} xx"\n\n'
+        'msgid "{count} post"\nmsgid_plural "{count} posts"\n'
+        'msgstr[0] "{count} xx-one"\nmsgstr[1] "{count} xx-many"\n', encoding="utf-8")
+    monkeypatch.setattr(i18n, "LOCALE_DIR", locale)
+    monkeypatch.setattr(i18n, "LANGUAGES", i18n.discover(locale))
+
+
+def test_a_new_language_is_one_po_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _third_language(tmp_path, monkeypatch)
+    assert i18n.LANGUAGES == ("en", "id", "xx")
+    set_language("xx")
+    try:
+        assert t("{path} already exists", path="a") == "xx a xx"
+        assert t("no such message") == "no such message"  # English fallback
+        assert tn("{count} post", "{count} posts", 1) == "1 xx-one"
+        assert tn("{count} post", "{count} posts", 2) == "2 xx-many"
+        set_language("id")
+        assert t("{path} already exists", path="a") == "a sudah ada"
+    finally:
+        set_language(None)
+
+
+def test_the_locale_finds_a_new_language(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _third_language(tmp_path, monkeypatch)
+    monkeypatch.setenv("CAMPAIGNCTL_LANG", "xx_XX.UTF-8")
+    assert i18n.language() == "xx"
+    for value, lang in (("id_ID.UTF-8", "id"), ("in_ID", "id"), ("C.UTF-8", "en"),
+                        ("fr_FR", "en")):
+        monkeypatch.setenv("CAMPAIGNCTL_LANG", value)
+        assert i18n.language() == lang, value
+
+
+def test_tn_in_indonesian_uses_its_one_form(tmp_path: Path) -> None:
+    po = tmp_path / "id.po"
+    po.write_text(INDONESIAN.read_text(encoding="utf-8") + '\nmsgid "{count} post"\n'
+                  'msgid_plural "{count} posts"\nmsgstr[0] "{count} unggahan"\n',
+                  encoding="utf-8")
+    catalog = i18n.load(po)
+    assert catalog.plurals["{count} post"] == ("{count} unggahan",)
+    assert catalog.plural_index(1) == catalog.plural_index(5) == 0
+
+
+def test_fuzzy_and_empty_entries_are_not_translations(tmp_path: Path) -> None:
+    po = tmp_path / "xx.po"
+    po.write_text('msgid ""\nmsgstr ""\n"Language: xx\\n"\n\n'
+                  '#, fuzzy\nmsgid "a guess"\nmsgstr "tebakan"\n\n'
+                  'msgid "not yet"\nmsgstr ""\n', encoding="utf-8")
+    assert i18n.load(po).messages == {}
+
+
+def test_english_never_reads_a_catalog() -> None:
+    """An English run neither imports Babel's catalog reader nor parses a .po."""
+    code = ("import sys; from campaignctl.i18n import t, tn; t('x {a}', a=1); tn('a', 'b', 2);"
+            " print('babel.messages' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env={"CAMPAIGNCTL_LANG": "en", "PYTHONPATH": str(REPO)}, check=True)
+    assert out.stdout.strip() == "False"
 
 
 # --- the CLI ----------------------------------------------------------------------------
