@@ -37,7 +37,7 @@ from .ledger import A_PAUSE as A_PAUSE
 from .ledger import A_RESUME as A_RESUME
 from .ledger import A_RETRACT as A_RETRACT
 from .ledger import A_STATE as A_STATE
-from .models import SCHEDULED, SKIPPED, PlanEntry, Workspace
+from .models import SCHEDULED, SKIPPED, ApprovalState, PlanEntry, Workspace
 
 # Skip reasons are data, not messages (as in schedule.py): the ledger keeps them and code
 # reads their prefix, so they stay the same whatever language the user reads.
@@ -47,9 +47,9 @@ EMERGENCY = "emergency"
 BLACKOUT_BYPASS_PREFIX = "emergency: bypassed blackout "
 
 # Approval states of one (occurrence, channel).
-APPROVED = "approved"
-VOID = "void"  # approved once, but the content has changed since
-MISSING = "missing"
+APPROVED = ApprovalState.APPROVED
+VOID = ApprovalState.VOID  # approved once, but the content has changed since
+MISSING = ApprovalState.MISSING
 
 
 def _now() -> datetime:

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from .channels import limits_for, secrets_for
 from .errors import CredentialError, Problem
-from .i18n import language, t
+from .i18n import language, t, tn
 from .models import Campaign, Media, PlanEntry, RenderedPost
 from .rules import x_weighted_length
 
@@ -67,13 +67,22 @@ def _utc(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def errors_text(count: int) -> str:
+    return tn("{count} error", "{count} errors", count)
+
+
+def warnings_text(count: int) -> str:
+    return tn("{count} warning", "{count} warnings", count)
+
+
 def plan_table(entries: Sequence[PlanEntry], campaigns: Sequence[Campaign]) -> str:
     """The timeline as an aligned table for terminals and CI logs."""
     rows = [[when_text(e.at), e.campaign, e.post, e.channel, t(e.status), e.reason or ""]
             for e in entries]
     scheduled = sum(1 for e in entries if e.status == "scheduled")
-    footer = t("{scheduled} scheduled, {skipped} skipped, in {campaigns} campaign(s)",
-               scheduled=scheduled, skipped=len(entries) - scheduled, campaigns=len(campaigns))
+    footer = t("{scheduled} scheduled, {skipped} skipped, in {campaigns}",
+               scheduled=scheduled, skipped=len(entries) - scheduled,
+               campaigns=tn("{count} campaign", "{count} campaigns", len(campaigns)))
     return _table([t("When"), t("Campaign"), t("Post"), t("Channel"), t("Status"),
                    t("Reason")], rows) + "\n\n" + footer
 
@@ -125,7 +134,8 @@ def preview_text(entries: Sequence[PlanEntry], counts: Mapping[tuple[str, str, s
         head = f"── {e.campaign}/{e.post} → {e.channel} ({e.platform}) · {when_text(e.at)}"
         more = _more(counts, e)
         if more:
-            head += " " + t("(+{n} more occurrence(s); --all shows them)", n=more)
+            head += " " + tn("(+{count} more occurrence; --all shows it)",
+                             "(+{count} more occurrences; --all shows them)", more)
         lines = [head]
         total = len(post.parts)
         for i, part in enumerate(post.parts, 1):
@@ -149,8 +159,9 @@ def preview_markdown(entries: Sequence[PlanEntry], campaigns: Sequence[Campaign]
     errors = [p for p in problems if p.is_error]
     if problems:
         icon = "❌" if errors else "⚠️"
-        out.append(f"\n{icon} " + t("{errors} error(s), {warnings} warning(s)",
-                                    errors=len(errors), warnings=len(problems) - len(errors)))
+        # "3 errors, 1 warning": a comma joins the two counts in every language we have.
+        out.append(f"\n{icon} {errors_text(len(errors))}, "
+                   f"{warnings_text(len(problems) - len(errors))}")
         out.extend(f"- `{p.location()}` **{p.severity}**: {p.message}"
                    + (f" — {p.hint}" if p.hint else "") for p in problems)
     current = None
@@ -161,7 +172,8 @@ def preview_markdown(entries: Sequence[PlanEntry], campaigns: Sequence[Campaign]
             current = e.campaign
             out.append(f"\n## {names.get(e.campaign, e.campaign)} (`{e.campaign}`)")
         more = _more(counts, e)
-        extra = " " + t("(+{n} more occurrence(s))", n=more) if more else ""
+        extra = (" " + tn("(+{count} more occurrence)", "(+{count} more occurrences)", more)
+                 if more else "")
         out.append(f"\n### `{e.post}` → **{e.channel}** · {when_text(e.at)}{extra}\n")
         for i, part in enumerate(post.parts, 1):
             if len(post.parts) > 1:
@@ -303,8 +315,9 @@ def retract_table(summary: Any) -> str:
     if not summary.items:
         lines.append(t("Nothing was published, so nothing was deleted."))
     if summary.skipped_pending:
-        lines.append(t("{n} occurrence(s) still to come will not go out (retracted).",
-                       n=summary.skipped_pending))
+        lines.append(tn("{count} occurrence still to come will not go out (retracted).",
+                        "{count} occurrences still to come will not go out (retracted).",
+                        summary.skipped_pending))
     return "\n".join(lines)
 
 

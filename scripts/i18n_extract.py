@@ -53,9 +53,9 @@ SHOWN_ENUMS: dict[str, tuple[str, ...]] = {
 SHOWN_VALUES: dict[str, tuple[str, tuple[str, ...]]] = {
     "campaignctl.media": ("media.describe(), shown through t() for a file that is not media",
                           ("unreadable", "text", "empty", "unrecognised binary data")),
-    "campaignctl.report": ("report response_basis, shown through t()",
-                           ("snapshot deltas", "publish times")),
-    "campaignctl.report_html": ("report_html.WEEKDAYS, shown through t()",
+    "campaignctl.report.metrics": ("report response_basis, shown through t()",
+                                   ("snapshot deltas", "publish times")),
+    "campaignctl.report.html": ("report.html.WEEKDAYS, shown through t()",
                                 ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")),
 }
 

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import typer
 
-from ..i18n import t
+from ..i18n import t, tn
 from ._common import (
     JsonOpt,
     SandboxAtOpt,
@@ -144,9 +144,11 @@ def approvals(
                        t("By")], body))
     blocked = sum(1 for r in rows if r.required and r.state != "approved")
     if blocked:
-        typer.echo("\n" + t("{n} post(s) need approval and will be skipped (not approved) "
-                            "until someone runs `campaignctl approve CAMPAIGN[/POST] --by NAME`.",
-                            n=blocked))
+        typer.echo("\n" + tn("{count} post needs approval and will be skipped (not approved) "
+                             "until someone runs `campaignctl approve CAMPAIGN[/POST] --by NAME`.",
+                             "{count} posts need approval and will be skipped (not approved) "
+                             "until someone runs `campaignctl approve CAMPAIGN[/POST] --by NAME`.",
+                             blocked))
 
 
 def announce(

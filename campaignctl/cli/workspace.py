@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from ..errors import UsageError
-from ..i18n import t
+from ..i18n import t, tn
 from ._common import print_json
 
 
@@ -24,8 +24,9 @@ def init(
     from ..workspace import create_workspace
 
     written = create_workspace(directory, force=force)
-    typer.echo(t("Created a campaignctl workspace in {folder} ({count} files).",
-                 folder=str(directory), count=len(written)))
+    typer.echo(tn("Created a campaignctl workspace in {folder} ({count} file).",
+                  "Created a campaignctl workspace in {folder} ({count} files).", len(written),
+                  folder=str(directory)))
     typer.echo(t("Next: cd {folder} && campaignctl validate && campaignctl preview",
                  folder=str(directory)))
 

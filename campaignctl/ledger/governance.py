@@ -17,17 +17,19 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.engine import Connection
 
+from ..models import AuditAction
+
 from .core import LedgerBase, chunks, guarded
 from .schema import ALL, approvals, audit_log, pauses
 
 # Audit actions (audit_log.action).
-A_STATE = "state"  # written by the ledger's triggers
-A_PAUSE = "pause"
-A_RESUME = "resume"
-A_APPROVE = "approve"
-A_EMERGENCY = "emergency"
-A_ANNOUNCE = "announce"
-A_RETRACT = "retract"
+A_STATE = AuditAction.STATE  # written by the ledger's triggers
+A_PAUSE = AuditAction.PAUSE
+A_RESUME = AuditAction.RESUME
+A_APPROVE = AuditAction.APPROVE
+A_EMERGENCY = AuditAction.EMERGENCY
+A_ANNOUNCE = AuditAction.ANNOUNCE
+A_RETRACT = AuditAction.RETRACT
 
 AUDIT_FIELDS = ("id", "at", "actor", "action", "campaign", "post", "channel", "key", "details")
 

@@ -21,14 +21,16 @@ from sqlalchemy import (
     TypeDecorator,
 )
 
+from ..models import OccurrenceState
+
 # States of an occurrence row.
-PENDING = "pending"
-SENDING = "sending"
-PUBLISHED = "published"
-FAILED = "failed"
-SKIPPED = "skipped"
-UNKNOWN = "unknown"
-RETRACTED = "retracted"  # was published, then deleted by `retract`
+PENDING = OccurrenceState.PENDING
+SENDING = OccurrenceState.SENDING
+PUBLISHED = OccurrenceState.PUBLISHED
+FAILED = OccurrenceState.FAILED
+SKIPPED = OccurrenceState.SKIPPED
+UNKNOWN = OccurrenceState.UNKNOWN
+RETRACTED = OccurrenceState.RETRACTED  # was published, then deleted by `retract`
 STATES = (PENDING, SENDING, PUBLISHED, FAILED, SKIPPED, UNKNOWN, RETRACTED)
 
 # The error class of an attempt closed before anything was sent because the channel's rate

@@ -6,14 +6,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from ..models import PublishOutcome
+
 # Outcomes of one entry in a run.
-O_PUBLISHED = "published"
-O_FAILED = "failed"
-O_SKIPPED = "skipped"
-O_UNKNOWN = "unknown"
-O_DONE = "already-done"
-O_IN_PROGRESS = "in-progress"  # another live run holds the claim
-O_WOULD_SEND = "would-send"  # dry run
+O_PUBLISHED = PublishOutcome.PUBLISHED
+O_FAILED = PublishOutcome.FAILED
+O_SKIPPED = PublishOutcome.SKIPPED
+O_UNKNOWN = PublishOutcome.UNKNOWN
+O_DONE = PublishOutcome.ALREADY_DONE
+O_IN_PROGRESS = PublishOutcome.IN_PROGRESS  # another live run holds the claim
+O_WOULD_SEND = PublishOutcome.WOULD_SEND  # dry run
 
 
 @dataclass

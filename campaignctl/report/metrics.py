@@ -41,7 +41,7 @@ from zoneinfo import ZoneInfo
 
 from ..errors import AuthError, CampaignctlError, RateLimited
 from ..i18n import t
-from ..models import Campaign, Published
+from ..models import Campaign, OccurrenceState, Published
 from .conversions import ConversionJoin, ConversionRow, join_conversions
 
 if TYPE_CHECKING:
@@ -131,9 +131,7 @@ def _budget(channel: Any) -> int:
 def published_rows(ledger: Ledger, campaign: str | None,
                     since: datetime | None) -> list[OccurrenceStatus]:
     """The published occurrences of the selection (all, or those published since ``since``)."""
-    from ..ledger import PUBLISHED  # the ledger module pulls in sqlalchemy
-
-    return [r for r in ledger.status(campaign, state=PUBLISHED)
+    return [r for r in ledger.status(campaign, state=OccurrenceState.PUBLISHED)
             if since is None or (r.published_at or r.at) >= since]
 
 

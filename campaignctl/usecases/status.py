@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ..i18n import t
+from ..i18n import t, tn
 from ..models import Campaign, Workspace
 from .common import open_ledger
 from .governance import governance_status_job
@@ -45,7 +45,7 @@ def _ago(delta: timedelta) -> str:
         return t("{n} min ago", n=seconds // 60)
     if seconds < 36 * 3600:
         return t("{n} h ago", n=seconds // 3600)
-    return t("{n} days ago", n=seconds // 86400)
+    return tn("{count} day ago", "{count} days ago", seconds // 86400)
 
 
 def _local(moment: datetime, zone: str | None) -> str:
