@@ -6,8 +6,9 @@ are exempt from the module limit: each mirrors one platform's whole API surface.
 
 Imports sit at the top of each module. Kept lazy, inside the function that needs them, are
 only the libraries that are slow to import and needed by few commands (LAZY_LIBRARIES,
-the one list of them), and the library imports of the cli/ commands, so that
-`campaignctl --help` and the offline commands start fast (benchmarks/bench_startup.py).
+the one list of them), and what each cli/ command needs (the library, and stdlib modules
+that only it uses), so that `campaignctl --help` and the offline commands start fast
+(benchmarks/bench_startup.py).
 """
 
 from __future__ import annotations
@@ -98,7 +99,7 @@ def _imports_inside_functions(path: Path) -> list[str]:
                 continue
             if level == 0 and all(n.split(".")[0] in LAZY_LIBRARIES for n in names):
                 continue
-            if level > 0 and in_cli:  # commands load the library only when they run
+            if in_cli:  # a command loads what it needs when it runs, so --help stays cheap
                 continue
             found.append(f"{_label(path)}:{inner.lineno} {'.' * level}{names[0]}")
     return found

@@ -7,7 +7,6 @@ Private to the cli package. Library modules are imported inside the functions th
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Callable
@@ -59,6 +58,8 @@ def err(line: str) -> None:
 
 
 def print_json(data: Any) -> None:
+    import json
+
     typer.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
 
 

@@ -1,7 +1,5 @@
 """The accounts in channels.yaml: `channels` (list), `channels check`, `channels login`."""
 
-import inspect
-import webbrowser
 from typing import Annotated, Any, Optional
 
 import typer
@@ -76,6 +74,8 @@ def _show(url: str) -> bool:
 
 
 def _open_in_browser(url: str) -> bool:
+    import webbrowser
+
     return bool(webbrowser.open(url)) or _show(url)
 
 
@@ -91,6 +91,8 @@ def channels_login(
         "--paste-token", help="Facebook: paste a short-lived user token instead.")] = False,
 ) -> None:
     """Run the platform's OAuth flow for an account and store the tokens (user-only file)."""
+    import inspect
+
     from ..channels import channel_for
     from ..usecases.sandbox import routed
 

@@ -3,7 +3,6 @@
 from datetime import datetime
 from enum import Enum
 from typing import Annotated, Any, Optional
-from zoneinfo import ZoneInfo
 
 import typer
 
@@ -46,6 +45,8 @@ def _table(headers: list[str], rows: list[list[str]]) -> str:
 
 
 def _when(moment: datetime, tz_name: str) -> str:
+    from zoneinfo import ZoneInfo
+
     from ..output import when_text
 
     return when_text(moment.astimezone(ZoneInfo(tz_name)))
@@ -191,6 +192,8 @@ def audit(
         lambda: t("use --format table, csv or json"))] = AuditFormat.table,
 ) -> None:
     """The audit trail: every state change, approval, pause, resume, retract and announce."""
+    from zoneinfo import ZoneInfo
+
     from ..governance import audit_csv
     from ..usecases.governance import audit_job
 

@@ -5,7 +5,6 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from typing import Annotated, Any, Optional
-from zoneinfo import ZoneInfo
 
 import typer
 
@@ -110,6 +109,8 @@ def status(
     as_json: JsonOpt = False,
 ) -> None:
     """What happened to each occurrence (state, reason, URL), pauses and approvals."""
+    from zoneinfo import ZoneInfo
+
     from ..output import governance_lines, status_table
     from ..usecases.status import status_job
 

@@ -6,13 +6,6 @@ reason, next_due, ...). Library records never carry secrets; the formatter only 
 fields it is given.
 """
 
-import json
-import logging
-import os
-import signal
-import sys
-import threading
-from datetime import datetime, timezone
 from typing import Annotated, Optional
 
 import typer
@@ -22,6 +15,11 @@ from ._common import SandboxAtOpt, SandboxOpt, find_workspace, now
 
 def _json_logging() -> None:
     """Send campaignctl's log records to stderr as JSON lines."""
+    import json
+    import logging
+    import sys
+    from datetime import datetime, timezone
+
     standard = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message",
                                                                               "asctime"}
 
@@ -69,6 +67,11 @@ def run(
         "--stop-timeout", min=0, help="Seconds a stop waits for in-flight sends.")] = 60.0,
 ) -> None:
     """Run the scheduler: publish each occurrence as it falls due, until SIGTERM or Ctrl-C."""
+    import os
+    import signal
+    import sys
+    import threading
+
     from ..scheduler import Service, ServiceOptions, default_node
 
     _json_logging()
