@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from functools import cache
 from typing import Annotated, Any, NamedTuple
 from zoneinfo import ZoneInfo, available_timezones
@@ -62,13 +62,70 @@ def _zone_ok(name: str) -> bool:
     return True
 
 
+# Indonesia's zones as people write them (and as every table prints them).
+ZONE_ALIASES = {"WIB": "Asia/Jakarta", "WITA": "Asia/Makassar", "WIT": "Asia/Jayapura"}
+# Zones offered first for an offset, so a hint names a place a reader knows.
+_KNOWN_ZONES = ("Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura", "Asia/Singapore",
+                "Asia/Kuala_Lumpur", "Asia/Manila", "Asia/Tokyo", "Australia/Perth",
+                "Europe/London", "Europe/Paris", "Europe/Tallinn", "America/New_York",
+                "America/Los_Angeles", "UTC")
+_OFFSET_RE = re.compile(r"^(?:GMT|UTC)\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?$", re.IGNORECASE)
+_POSIX_RE = re.compile(r"^Etc/GMT([+-])(\d{1,2})$", re.IGNORECASE)
+
+
+def _offset_of(sign: str, hours: str, minutes: str | None) -> timedelta:
+    delta = timedelta(hours=int(hours), minutes=int(minutes or 0))
+    return delta if sign == "+" else -delta
+
+
+def _offset_text(offset: timedelta) -> str:
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+@cache
+def zones_at_offset(offset: timedelta) -> tuple[str, ...]:
+    """IANA zones whose offset is ``offset`` all year round (never one that moves to
+    another offset for part of the year), well-known places first."""
+    def steady(name: str) -> bool:
+        zone = ZoneInfo(name)
+        return all(datetime(2026, month, 15, 12, tzinfo=zone).utcoffset() == offset
+                   for month in (1, 7))
+    known = [z for z in _KNOWN_ZONES if steady(z)]
+    others = sorted(z for z in available_timezones()
+                    if "/" in z and not z.startswith(("Etc/", "SystemV/")) and z not in known
+                    and steady(z))
+    return tuple(known + others)
+
+
+def _offset_hint(offset: timedelta) -> str:
+    zones = zones_at_offset(offset)[:3]
+    if not zones:
+        return t("use an IANA name such as Asia/Jakarta, Asia/Makassar or Europe/Tallinn")
+    return t("write the place's IANA zone, e.g. {zones}", zones=", ".join(zones))
+
+
 def _timezone(value: str) -> str:
-    if not _zone_ok(value):
-        close = difflib.get_close_matches(value, sorted(available_timezones()), n=1, cutoff=0.6)
+    text = str(value).strip()
+    if text.upper() in ZONE_ALIASES:
+        return ZONE_ALIASES[text.upper()]
+    if (offset := _OFFSET_RE.match(text)) is not None:
+        delta = _offset_of(*offset.groups())
+        raise _fail(t("{value!r} is a UTC offset, not a time zone ({offset})", value=_show(text),
+                      offset=_offset_text(delta)), _offset_hint(delta))
+    if (posix := _POSIX_RE.match(text)) is not None and _zone_ok(text):
+        # POSIX inverts the sign: Etc/GMT-8 is eight hours AHEAD of UTC.
+        sign, hours = posix.groups()
+        delta = _offset_of("-" if sign == "+" else "+", hours, None)
+        raise _fail(t("{value!r} means {offset}: POSIX zones count the sign backwards",
+                      value=_show(text), offset=_offset_text(delta)), _offset_hint(delta))
+    if not _zone_ok(text):
+        close = difflib.get_close_matches(text, sorted(available_timezones()), n=1, cutoff=0.6)
         hint = (t("did you mean {suggestion}?", suggestion=close[0]) if close
                 else t("use an IANA name such as Asia/Jakarta, Asia/Makassar or Europe/Tallinn"))
-        raise _fail(t("unknown time zone {value!r}", value=_show(value)), hint)
-    return value
+        raise _fail(t("unknown time zone {value!r}", value=_show(text)), hint)
+    return text
 
 
 _DATETIME_HINT = "write a local date and time like 2026-12-01 09:00"
