@@ -88,6 +88,14 @@ class AuditAction(StrEnum):
     RETRACT = "retract"
 
 
+# What a template reads besides the vars (which it also reads by bare name: `{{ hotline }}` is
+# `{{ vars.hotline }}`), our filters, and Jinja's own globals: a var cannot take these names.
+TEMPLATE_NAMESPACES = ("campaign", "post", "channel", "when", "vars")
+TEMPLATE_FILTERS = ("utm", "date_long", "date_short", "time")
+JINJA_GLOBALS = ("range", "lipsum", "dict", "cycler", "joiner", "namespace", "loop")
+RESERVED_VAR_NAMES = frozenset(TEMPLATE_NAMESPACES + TEMPLATE_FILTERS + JINJA_GLOBALS)
+
+
 # Plain strings, as they always were, for the modules that import these two names.
 SCHEDULED: str = OccurrenceState.SCHEDULED.value
 SKIPPED: str = OccurrenceState.SKIPPED.value

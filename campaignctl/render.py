@@ -17,6 +17,7 @@ caches what it has read: make a new one after files change.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -44,7 +45,17 @@ from . import media as media_mod
 from .channels import limits_for
 from .errors import CampaignctlError, Problem, RenderError  # RenderError re-exported here
 from .i18n import t
-from .models import Account, Campaign, Mark, Media, Occurrence, Post, RenderedPost, Workspace
+from .models import (
+    TEMPLATE_NAMESPACES,
+    Account,
+    Campaign,
+    Mark,
+    Media,
+    Occurrence,
+    Post,
+    RenderedPost,
+    Workspace,
+)
 
 __all__ = ["RenderError", "Renderer", "split_thread"]
 
@@ -512,6 +523,9 @@ class Renderer:
         environment's: we never pass per-template globals), so this skips the two dict
         copies Template.render makes; on failure it does what Template.render does.
         """
+        bare = ctx.get("vars")
+        if bare:  # `{{ hotline }}` reads vars.hotline; the namespaces win (no var takes them)
+            ctx = {**bare, **ctx}
         try:
             try:
                 return "".join(template.root_render_func(template.new_context(ctx, shared=True)))
@@ -521,10 +535,10 @@ class Renderer:
         except CampaignctlError:
             raise
         except Exception as exc:  # every Jinja failure becomes one located line
-            raise RenderError(self._explain(exc, template_file, mark)) from None
+            raise RenderError(self._explain(exc, template_file, mark, ctx)) from None
 
     def _explain(self, exc: Exception, template_file: str | None,
-                 mark: Mark | None) -> Problem:
+                 mark: Mark | None, ctx: Mapping[str, Any] | None = None) -> Problem:
         if isinstance(exc, TemplateSyntaxError):
             return self._syntax_problem(exc, mark)
         file, line, inline_line = self._where(exc, template_file, mark)
@@ -545,8 +559,8 @@ class Renderer:
                 t("undefined variable {name}{within}", name=shown or name or "?",
                   within=within),
                 file, line, code="undefined-variable",
-                hint=t("define it under vars: in the campaign or the post, or fix its "
-                       "spelling"),
+                hint=_closest_var(shown or name, ctx) or t(
+                    "define it under vars: in the campaign or the post, or fix its spelling"),
             )
         if isinstance(exc, _FilterError):
             return Problem(exc.message + within, file, line, hint=exc.hint,
@@ -614,6 +628,21 @@ class Renderer:
         found = re.search(r"([A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)*\.)?" + re.escape(name)
                           + r"\b", source)
         return found.group(0) if found else None
+
+
+def _closest_var(name: str | None, ctx: Mapping[str, Any] | None) -> str | None:
+    """"did you mean vars.place?" for vars.plcae (or place for plcae), from the names the
+    template could have read."""
+    if not name or not ctx:
+        return None
+    known = sorted(ctx.get("vars") or {})
+    dotted = name.startswith("vars.")
+    wanted = name.removeprefix("vars.")
+    candidates = known if dotted else known + [n for n in TEMPLATE_NAMESPACES if n in ctx]
+    close = difflib.get_close_matches(wanted, candidates, n=1, cutoff=0.6)
+    if not close:
+        return None
+    return t("did you mean {suggestion}?", suggestion=("vars." if dotted else "") + close[0])
 
 
 def _undefined_name(message: str) -> str | None:

@@ -17,6 +17,7 @@ from .values import (
     LocalDateTime,
     TemplateName,
     TimeZoneName,
+    VarName,
     _account_name,
     _base_url,
     _credential,
@@ -57,7 +58,7 @@ class PostSpec(_Strict):
     template: TemplateName = Field(None, description="templates/NAME.j2 or NAME/CHANNEL.j2.")
     text: str | None = Field(None, description="Inline Jinja text instead of a template.")
     channels: list[str] | None = Field(None, description="Overrides the campaign's channels.")
-    vars: dict[str, Any] = Field(default_factory=dict)
+    vars: dict[VarName, Any] = Field(default_factory=dict)
     media: list[MediaSpec] = Field(default_factory=list)
     options: dict[str, dict[str, Any]] = Field(default_factory=dict,
                                                description="Per-platform fields.")
@@ -71,7 +72,7 @@ class _CampaignHead(_Strict):
     name: str | None = Field(None, description="Human name; defaults to the id.")
     timezone: TimeZoneName | None = Field(None, description="IANA time zone.")
     channels: list[str] | None = Field(None, description="Account names from channels.yaml.")
-    vars: dict[str, Any] = Field(default_factory=dict)
+    vars: dict[VarName, Any] = Field(default_factory=dict)
     blackouts: list[BlackoutSpec] = Field(default_factory=list)
     posts: list[Any]
 

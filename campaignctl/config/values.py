@@ -19,6 +19,7 @@ from pydantic_core import PydanticCustomError
 from ..channels import platforms
 from ..channels.credentials import is_reference
 from ..i18n import t
+from ..models import RESERVED_VAR_NAMES
 
 _ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 _ID_RE = re.compile(_ID_PATTERN)
@@ -300,7 +301,15 @@ def _string(pattern: str | None = None, **extra: Any) -> WithJsonSchema:
     return WithJsonSchema(schema)
 
 
+def _var_name(value: str) -> str:
+    if value in RESERVED_VAR_NAMES:
+        raise _fail(t("a var cannot be called {name!r}: templates already use that name",
+                      name=value), t("rename it, e.g. {suggestion}", suggestion=f"{value}_text"))
+    return value
+
+
 Ident = Annotated[str, AfterValidator(_ident), _string(_ID_PATTERN)]
+VarName = Annotated[str, AfterValidator(_var_name)]
 TimeZoneName = Annotated[str, AfterValidator(_timezone)]
 LocalDateTime = Annotated[Any, BeforeValidator(_local_datetime), _string(_DATETIME_PATTERN)]
 LocalDate = Annotated[Any, BeforeValidator(_local_date), _string(_DATE_PATTERN)]
