@@ -318,3 +318,18 @@ def test_preview_html_writes_cards(ws: Path, tmp_path: Path) -> None:
     assert html.lstrip().lower().startswith("<!doctype html")
     assert "Puskesmas Ubud I" in html and "data:image/png;base64," in html
     assert "<script src=" not in html and "https://fonts" not in html  # self-contained
+
+
+@pytest.mark.parametrize("args", [
+    ["--lang", "id", "validate"], ["validate", "--lang", "id"], ["validate", "--lang", "ID"],
+    ["validate", "--lang=Id"], ["--lang=ID", "validate"],
+])
+def test_lang_before_or_after_the_command_in_any_case(ws: Path, args) -> None:
+    result = run(*args, cwd=ws)
+    assert result.exit_code == 0, result.output
+    assert "kampanye" in result.stdout
+
+
+def test_lang_after_the_command_still_refuses_an_unknown_language(ws: Path) -> None:
+    result = run("validate", "--lang", "fr", cwd=ws)
+    assert result.exit_code == 2 and "--lang must be one of" in result.stderr

@@ -40,7 +40,8 @@ app = typer.Typer(
 @app.callback()
 def _root(
     lang: Annotated[Optional[str], typer.Option(
-        "--lang", help="Language of messages: en or id (default: from the locale).")] = None,
+        "--lang", help="Language of messages: en, or the code of a catalog in locale/ such as "
+        "id (default: from the locale). Before or after the command.")] = None,
     workspace_dir: Annotated[Optional[Path], typer.Option(
         "--workspace", "-w", envvar="CAMPAIGNCTL_WORKSPACE",
         help="The workspace folder (default: the nearest folder with channels.yaml).")] = None,

@@ -24,8 +24,37 @@ def _err(line: str) -> None:
     typer.echo(line, err=True)
 
 
+def lang_first(args: list[str]) -> list[str]:
+    """``--lang X`` may come after the command (``campaignctl validate --lang id``) and in
+    any case (``ID``): move it before the command, where the root option reads it. Nothing
+    after ``--`` is touched."""
+    out: list[str] = []
+    moved: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            out += args[i:]
+            break
+        if arg == "--lang" and i + 1 < len(args):
+            moved = ["--lang", args[i + 1].lower()]
+            i += 2
+            continue
+        if arg.startswith("--lang="):
+            moved = ["--lang", arg.split("=", 1)[1].lower()]
+            i += 1
+            continue
+        out.append(arg)
+        i += 1
+    return moved + out
+
+
 class CampaignctlGroup(TyperGroup):
-    """typer's group, with library errors turned into one line and an exit code."""
+    """typer's group: ``--lang`` anywhere, and library errors turned into one line and an
+    exit code."""
+
+    def parse_args(self, ctx, args):  # type: ignore[no-untyped-def]
+        return super().parse_args(ctx, lang_first(list(args)))
 
     def invoke(self, ctx):  # type: ignore[no-untyped-def]
         try:
