@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from importlib.resources import as_file, files
+from datetime import date, timedelta
 from pathlib import Path
 
 from .config import campaign_json_schema, channels_json_schema
@@ -21,12 +22,39 @@ def schema_files() -> dict[str, str]:
             CHANNELS_SCHEMA_FILE: json.dumps(channels_json_schema(), indent=2) + "\n"}
 
 
-def create_workspace(target: Path, *, force: bool = False) -> list[Path]:
-    """Copy the example workspace into ``target``; refuse to overwrite unless ``force``."""
+# What a blank workspace keeps of the example: the accounts and the files git needs.
+BLANK_KEEPS = ("channels.yaml", ".gitignore", ".env.example")
+BLANK_CAMPAIGN = "campaigns/kampanye-pertama.yaml"
+
+_BLANK_CAMPAIGN_TEXT = """\
+# yaml-language-server: $schema=../campaign.schema.json
+# Your first campaign. Check it with `campaignctl validate`, see it with `campaignctl preview`.
+campaign: kampanye-pertama
+name: Kampanye Pertama
+channels: [x]
+vars:
+  hotline: "119"
+posts:
+  - id: pengumuman
+    at: {day} 09:00
+    text: "Informasi layanan: hubungi {{{{ hotline }}}}."
+"""
+
+
+def create_workspace(target: Path, *, force: bool = False, blank: bool = False,
+                     today: date | None = None) -> list[Path]:
+    """Copy the example workspace into ``target`` (``blank``: only channels.yaml and one
+    tiny campaign, due the day after ``today``); refuse to overwrite unless ``force``."""
     with as_file(files("campaignctl") / "init_template") as source:
         sources = sorted(p for p in Path(source).rglob("*") if p.is_file()
                          and "__pycache__" not in p.parts)
-        plan = [(src, target / src.relative_to(source)) for src in sources]
+        plan: list[tuple[Path | str, Path]] = [
+            (src, target / src.relative_to(source)) for src in sources
+            if not blank or src.relative_to(source).as_posix() in BLANK_KEEPS]
+        if blank:
+            day = (today or date.today()) + timedelta(days=1)
+            plan.append((_BLANK_CAMPAIGN_TEXT.format(day=day.isoformat()),
+                         target / BLANK_CAMPAIGN))
         clashes = [dst for _, dst in plan if dst.exists()]
         if clashes and not force:
             raise UsageError(
@@ -36,7 +64,10 @@ def create_workspace(target: Path, *, force: bool = False) -> list[Path]:
         written = []
         for src, dst in plan:
             dst.parent.mkdir(parents=True, exist_ok=True)
-            dst.write_bytes(src.read_bytes())
+            if isinstance(src, str):
+                dst.write_text(src, encoding="utf-8")
+            else:
+                dst.write_bytes(src.read_bytes())
             written.append(dst)
     for name, text in schema_files().items():
         (target / name).write_text(text)

@@ -333,3 +333,16 @@ def test_lang_before_or_after_the_command_in_any_case(ws: Path, args) -> None:
 def test_lang_after_the_command_still_refuses_an_unknown_language(ws: Path) -> None:
     result = run("validate", "--lang", "fr", cwd=ws)
     assert result.exit_code == 2 and "--lang must be one of" in result.stderr
+
+
+def test_init_blank_is_channels_and_one_tiny_campaign(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("CAMPAIGNCTL_NOW", "2026-12-04T10:00:00+08:00")
+    result = run("init", str(tmp_path / "kantor"), "--blank")
+    assert result.exit_code == 0, result.output
+    made = sorted(p.relative_to(tmp_path / "kantor").as_posix()
+                  for p in (tmp_path / "kantor").rglob("*") if p.is_file())
+    assert made == [".env.example", ".gitignore", "campaign.schema.json",
+                    "campaigns/kampanye-pertama.yaml", "channels.schema.json", "channels.yaml"]
+    assert "at: 2026-12-05 09:00" in (tmp_path / "kantor" / made[3]).read_text()
+    checked = run("validate", cwd=tmp_path / "kantor")
+    assert checked.exit_code == 0 and "1 post(s)" in checked.stdout, checked.output

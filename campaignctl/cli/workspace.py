@@ -8,7 +8,7 @@ import typer
 
 from ..errors import UsageError
 from ..i18n import t, tn
-from ._common import print_json
+from ._common import now, print_json
 
 
 class SchemaKind(str, Enum):
@@ -19,11 +19,13 @@ class SchemaKind(str, Enum):
 def init(
     directory: Annotated[Path, typer.Argument(help="Where to create the workspace.")] = Path("."),
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing files.")] = False,
+    blank: Annotated[bool, typer.Option(
+        "--blank", help="Only channels.yaml and one tiny campaign: no example media.")] = False,
 ) -> None:
     """Create a workspace: channels.yaml, an example campaign, its templates and media."""
     from ..workspace import create_workspace
 
-    written = create_workspace(directory, force=force)
+    written = create_workspace(directory, force=force, blank=blank, today=now().date())
     typer.echo(tn("Created a campaignctl workspace in {folder} ({count} file).",
                   "Created a campaignctl workspace in {folder} ({count} files).", len(written),
                   folder=str(directory)))
