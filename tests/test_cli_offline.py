@@ -346,3 +346,17 @@ def test_init_blank_is_channels_and_one_tiny_campaign(tmp_path: Path, monkeypatc
     assert "at: 2026-12-05 09:00" in (tmp_path / "kantor" / made[3]).read_text()
     checked = run("validate", cwd=tmp_path / "kantor")
     assert checked.exit_code == 0 and "1 post(s)" in checked.stdout, checked.output
+
+
+@pytest.mark.parametrize("word, has_dec_1", [("today", True), ("now", True), ("tomorrow", False)])
+def test_plan_from_words(ws: Path, monkeypatch, word, has_dec_1) -> None:
+    monkeypatch.setenv("CAMPAIGNCTL_NOW", "2026-12-01T08:00:00+08:00")
+    result = run("plan", "--from", word, cwd=ws)
+    assert result.exit_code == 0, result.output
+    assert ("Tue 1 Dec" in result.stdout) is has_dec_1, result.stdout
+    assert "scheduled" in result.stdout
+
+
+def test_plan_from_a_word_it_does_not_know(ws: Path) -> None:
+    result = run("plan", "--from", "lusa", cwd=ws)
+    assert result.exit_code == 2 and "today, tomorrow or now" in result.stderr

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, Optional
@@ -103,18 +103,33 @@ def refuse_broken(problems: list[Any], refusal: str) -> None:
         raise typer.Exit(1)
 
 
-def parse_when(value: str | None, *, end: bool = False) -> datetime | None:
-    """A --from/--until/--since value: a date (whole day) or a date-time. Without an offset
-    it stays naive, and each campaign reads it in its own time zone."""
+def parse_when(value: str | None, *, end: bool = False,
+               zone: str | None = None) -> datetime | None:
+    """A --from/--until/--since value: a date (whole day), a date-time, or one of the words
+    now, today, tomorrow, yesterday (today's date in ``zone``, else this machine's). Without
+    an offset it stays naive, and each campaign reads it in its own time zone."""
     if value is None:
         return None
+    word = value.strip().lower()
+    if word == "now":
+        return now()
+    if word in _DAY_WORDS:
+        from zoneinfo import ZoneInfo
+
+        here = now().astimezone(ZoneInfo(zone)) if zone else now().astimezone()
+        day = here.date() + timedelta(days=_DAY_WORDS[word])
+        return datetime.combine(day, time.max if end else time.min)
     try:
         if len(value) == 10:
             return datetime.combine(date.fromisoformat(value), time.max if end else time.min)
         return datetime.fromisoformat(value.replace(" ", "T", 1))
     except ValueError:
         raise UsageError(t("{value!r} is not a date or date-time", value=value),
-                         t("write YYYY-MM-DD or 'YYYY-MM-DD HH:MM'")) from None
+                         t("write YYYY-MM-DD, 'YYYY-MM-DD HH:MM', today, tomorrow or now")
+                         ) from None
+
+
+_DAY_WORDS = {"yesterday": -1, "today": 0, "tomorrow": 1}
 
 
 def now() -> datetime:
