@@ -175,8 +175,42 @@ class _Tree:
         return values
 
 
+def _plain_yaml(problem: str, context: str, line: str) -> tuple[str, str] | None:
+    """What the YAML parser's jargon means at that ``line``, and the usual fix (None: no
+    idea). libyaml's messages differ a little from PyYAML's: match what both say."""
+    said = f"{problem} {context}"
+    if "\t" in line[:len(line) - len(line.lstrip())] or "'\\t'" in said:
+        return (t("a tab character: YAML indents with spaces only"),
+                t("replace the tabs at the start of the line with spaces"))
+    if "expected '-' indicator" in said:
+        return (t("this line is not lined up with the list items above it"),
+                t("start each item of a list with `- ` at the same indentation"))
+    if "mapping values are not allowed" in said:
+        return (t("a colon (:) in a value that is not in quotes, or a key indented too far"),
+                t('put the value in quotes (text: "Jam buka: 08.00") or line the key up '
+                  "with the ones above"))
+    if "expected key" in said or "expected <block end>" in said:
+        return (t("this line is indented differently from the keys around it"),
+                t("line up keys of the same level with the same number of spaces"))
+    if "could not find expected ':'" in said:
+        return (t("a line without `key: value` where one is expected"),
+                t("add `: ` after the key, or put the text in quotes"))
+    if "expected ',' or ']'" in said or "expected ',' or '}'" in said or \
+            "unexpected end of stream" in said:
+        return (t("a bracket or quote opened above is never closed"),
+                t("close the bracket or the quotes that start above this line"))
+    if "unknown escape character" in said:
+        return (t("a backslash in double quotes that YAML does not know"),
+                t("use single quotes, or write the backslash twice"))
+    if "undefined alias" in said:
+        return (t("an alias (*name) that no anchor (&name) defines"),
+                t("define the anchor first, or write the value out"))
+    return None
+
+
 def _compose(text: str, file: str) -> tuple[yaml.Node | None, Problem | None]:
-    """The document's root node, or the syntax problem at the line PyYAML reports."""
+    """The document's root node, or the syntax problem at the line PyYAML reports, said in
+    plain words where we know what the parser means."""
     try:
         return yaml.compose(text, Loader=_LOADER), None
     except yaml.MarkedYAMLError as exc:
@@ -184,9 +218,15 @@ def _compose(text: str, file: str) -> tuple[yaml.Node | None, Problem | None]:
         what = str(exc.problem or exc.context)
         if exc.problem and exc.context:
             what += f" ({exc.context})"
-        hint = (t("put one campaign in each file; remove the `---` line")
-                if "single document" in what else
-                t("fix the indentation or quoting near this line"))
+        lines = text.splitlines()
+        line = lines[mark.line] if mark and mark.line < len(lines) else ""
+        plain = _plain_yaml(str(exc.problem or ""), str(exc.context or ""), line)
+        if "single document" in what:
+            hint = t("put one campaign in each file; remove the `---` line")
+        elif plain is not None:
+            what, hint = plain
+        else:
+            hint = t("fix the indentation or quoting near this line")
         return None, Problem(t("YAML syntax error: {problem}", problem=what), file,
                              mark.line + 1 if mark else None, hint, code="yaml")
     except yaml.YAMLError as exc:
