@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from . import selectors
 from .errors import UsageError
 from .i18n import t
 
@@ -95,13 +96,7 @@ def audit_csv(rows: Sequence[AuditRow]) -> str:
 # --- pause and resume -------------------------------------------------------------------------
 
 def _check_channels(workspace: Workspace, channels: Sequence[str] | None) -> list[str]:
-    names = list(dict.fromkeys(channels or []))
-    unknown = [n for n in names if n not in workspace.accounts]
-    if unknown:
-        raise UsageError(t("no channel {name!r} in channels.yaml", name=unknown[0]),
-                         t("channels here: {names}",
-                           names=", ".join(sorted(workspace.accounts)) or "-"))
-    return names
+    return selectors.resolve_channels(channels or [], workspace.accounts)
 
 
 def active_pauses(ledger: Ledger) -> list[Pause]:

@@ -7,9 +7,10 @@ Private to the cli package. Library modules are imported inside the functions th
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date, datetime, time, timedelta, timezone
 from enum import Enum
 from pathlib import Path
@@ -93,6 +94,17 @@ def load(files: list[Path] | None) -> tuple[Any, list[Any], list[Any]]:
     workspace = load_workspace()
     campaigns, problems = load_campaigns(workspace, [f.resolve() for f in files] if files else None)
     return workspace, campaigns, problems
+
+
+@contextlib.contextmanager
+def names_checked(problems: list[Any]) -> Iterator[None]:
+    """Around the check of the names a user gave: if one is refused while a campaign file
+    is broken, that file's problems are printed first, for the name may be in it."""
+    try:
+        yield
+    except UsageError:
+        print_problems([p for p in problems if p.is_error])
+        raise
 
 
 def refuse_broken(problems: list[Any], refusal: str) -> None:

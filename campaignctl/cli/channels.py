@@ -51,8 +51,10 @@ def channels_check(
     as_json: JsonOpt = False,
 ) -> None:
     """Verify each credential against its platform and say what it may do, one line each."""
+    from ..selectors import resolve_channel
+
     workspace = load_workspace()
-    names = [name] if name else sorted(workspace.accounts)
+    names = [resolve_channel(name, workspace.accounts)] if name else sorted(workspace.accounts)
     results, failed = [], 0
     for account_name, ok, line, details in _check_each(workspace, names, sandbox_url):
         # Adapters' summaries may already start with the account's name.
@@ -94,11 +96,12 @@ def channels_login(
     import inspect
 
     from ..channels import channel_for
+    from ..selectors import resolve_channel
     from ..usecases.sandbox import routed
 
     workspace = load_workspace()
-    account = workspace.accounts.get(name)
-    with routed(workspace, [name] if account is not None else [], False, None) as url:
+    resolve_channel(name, workspace.accounts)
+    with routed(workspace, [name], False, None) as url:
         channel = channel_for(workspace, name, sandbox_url=url)
         login = getattr(channel, "login", None)
         if login is None:

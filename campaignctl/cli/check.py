@@ -14,6 +14,7 @@ from ._common import (
     err,
     format_option,
     load,
+    names_checked,
     parse_when,
     print_json,
     print_problems,
@@ -90,8 +91,12 @@ def plan(
     """The timeline: every post on every channel, when, and whether it will go out."""
     from ..output import plan_rows, plan_table
     from ..planner import build_plan
+    from ..selectors import resolve_channel
 
     workspace, campaigns, problems = load(files)
+    with names_checked(problems):
+        if channel:
+            resolve_channel(channel, workspace.accounts)
     timeline = build_plan(workspace, campaigns, start=parse_when(from_),
                           end=parse_when(until, end=True), channel=channel)
     problems = [*problems, *timeline.problems]
@@ -131,8 +136,13 @@ def preview(
     """Each rendered post per channel, exactly as it will go out."""
     from ..output import preview_json, preview_markdown, preview_text
     from ..planner import build_plan
+    from ..selectors import known_posts, resolve_channel, resolve_target
 
     workspace, campaigns, problems = load(files)
+    with names_checked(problems):
+        resolve_target(None, post, known_posts(campaigns))
+        if channel:
+            resolve_channel(channel, workspace.accounts)
     timeline = build_plan(workspace, campaigns, channel=channel, post=post)
     problems = [*problems, *timeline.problems]
     entries = [e for e in timeline.entries if e.rendered is not None]

@@ -164,13 +164,15 @@ def announce(
     """Send an emergency message now to every channel (or the named ones), through pauses
     and blackouts."""
     from ..output import run_table
+    from ..selectors import resolve_channels
     from ..usecases.announce import announce_job
 
+    workspace = load_workspace()
+    resolve_channels(channel or [], workspace.accounts)  # a typo is refused, never confirmed
     if not yes:
         where = ", ".join(channel) if channel else t("every channel")
         confirm_or_refuse(t("Post this now on {where}?\n{text}", where=where, text=text),
                           t("announce posts at once and asks first"))
-    workspace = load_workspace()
     result = announce_job(workspace, text, channel, by=by, now=now(),
                           sandbox=sandbox or bool(sandbox_url), sandbox_url=sandbox_url)
     if as_json:

@@ -17,6 +17,7 @@ from ._common import (
     confirm_or_refuse,
     load,
     load_workspace,
+    names_checked,
     now,
     print_json,
     print_problems,
@@ -115,7 +116,8 @@ def status(
     from ..usecases.status import status_job
 
     workspace, campaigns, problems = load(None)
-    view = status_job(workspace, campaigns, campaign, failed_only=failed, now=now())
+    with names_checked(problems):
+        view = status_job(workspace, campaigns, campaign, failed_only=failed, now=now())
     if as_json:
         print_json({"occurrences": [r.to_json() for r in view.rows],
                     "governance": view.governance, "schedulers": view.heartbeats,
@@ -148,11 +150,13 @@ def retract(
     from ..usecases.publishing import retract_job
 
     selection = Selection.parse(target, channel)
+    workspace, campaigns, problems = load(None)
+    with names_checked(problems):  # before asking: a typo is refused, never confirmed
+        selection.campaigns(campaigns, workspace, in_ledger=True)
     if not yes:
         what = target + (f" on {channel}" if channel else "")
         confirm_or_refuse(t("Delete every published copy of {what}?", what=what),
                           t("retract deletes posts and asks first"))
-    workspace, campaigns, _ = load(None)
     summary = retract_job(workspace, campaigns, selection, now=now(),
                           sandbox=sandbox or bool(sandbox_url), sandbox_url=sandbox_url, by=by)
     if as_json:

@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from .. import governance, rules
+from .. import governance, rules, selectors
 from ..errors import Problem, UsageError, ValidationFailed
 from ..i18n import t
 from ..models import Campaign, Occurrence, PlanEntry, Post, Workspace
@@ -51,12 +51,7 @@ def announcement_id(text: str, now: datetime) -> str:
 
 def _channels(workspace: Workspace, channels: Sequence[str] | None) -> tuple[list[str], bool]:
     """The channels to announce on, and whether the user named them."""
-    named = list(dict.fromkeys(channels or []))
-    for name in named:
-        if name not in workspace.accounts:
-            raise UsageError(t("no channel {name!r} in channels.yaml", name=name),
-                             t("channels here: {names}",
-                               names=", ".join(sorted(workspace.accounts)) or "-"))
+    named = selectors.resolve_channels(channels or [], workspace.accounts)
     names = named or sorted(workspace.accounts)
     if not names:
         raise UsageError(t("channels.yaml names no channel to announce on"),

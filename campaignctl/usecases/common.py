@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from .. import selectors
 from ..channels import channel_for
 from ..errors import UsageError, ValidationFailed
-from ..i18n import t
 from ..models import Campaign, PlanEntry, Workspace
 from ..planner import build_plan
 
@@ -38,16 +38,31 @@ class Selection:
         campaign, _, post = only.partition("/")
         return cls(campaign or None, post or None, channel)
 
-    def campaigns(self, campaigns: Sequence[Campaign]) -> list[Campaign]:
-        chosen = [c for c in campaigns if self.campaign in (None, c.id)]
-        if self.campaign and not chosen:
-            raise UsageError(t("no campaign {name!r}", name=self.campaign),
-                             t("campaigns here: {names}",
-                               names=", ".join(c.id for c in campaigns) or "-"))
-        if self.post and not any(c.post(self.post) for c in chosen):
-            raise UsageError(t("campaign {campaign} has no post {post!r}",
-                               campaign=self.campaign, post=self.post))
-        return chosen
+    def campaigns(self, campaigns: Sequence[Campaign], workspace: Workspace | None = None, *,
+                  in_ledger: bool = False) -> list[Campaign]:
+        """The selected campaigns, once every name given is known: the campaign and post
+        among ``campaigns`` (and, ``in_ledger``, among what the workspace's ledger holds, for
+        commands about what was sent), the channel among ``workspace``'s accounts."""
+        try:
+            selectors.resolve_target(self.campaign, self.post, selectors.known_posts(campaigns))
+        except UsageError:
+            if not (in_ledger and workspace is not None):
+                raise
+            selectors.resolve_target(self.campaign, self.post, selectors.merged(
+                selectors.known_posts(campaigns), ledger_posts(workspace)))
+        if self.channel and workspace is not None:
+            selectors.resolve_channel(self.channel, workspace.accounts)
+        return [c for c in campaigns if self.campaign in (None, c.id)]
+
+
+def ledger_posts(workspace: Workspace) -> dict[str, set[str]]:
+    """Campaign id -> post ids of every occurrence the workspace's ledger holds, including
+    those of campaign files since removed."""
+    names: dict[str, set[str]] = {}
+    with open_ledger(workspace) as ledger:
+        for row in ledger.status():
+            names.setdefault(row.campaign, set()).add(row.post)
+    return names
 
 
 def publisher_for(workspace: Workspace, ledger: Ledger, sandbox_url: str | None,
@@ -73,7 +88,7 @@ def plan_entries(workspace: Workspace, campaigns: Sequence[Campaign], selection:
     catch-up window are rendered (older ones are recorded as missed), unless ``render_all``
     (a rehearsal, where each instant is "now" in turn)."""
     render_from = None if render_all else now - timedelta(seconds=workspace.catch_up_seconds)
-    plan = build_plan(workspace, selection.campaigns(campaigns), end=until, now=now,
+    plan = build_plan(workspace, selection.campaigns(campaigns, workspace), end=until, now=now,
                       channel=selection.channel, post=selection.post, check=False,
                       render_from=render_from)
     if plan.errors:  # validate has said all of this; publish refuses to send a broken post
@@ -85,8 +100,9 @@ def upcoming(workspace: Workspace, campaigns: Sequence[Campaign], selection: Sel
              now: datetime, check: bool) -> list[PlanEntry]:
     """Every rendered entry that may still go out: from the catch-up window's start on."""
     oldest = now - timedelta(seconds=workspace.catch_up_seconds)
-    plan = build_plan(workspace, selection.campaigns(campaigns), channel=selection.channel,
-                      post=selection.post, check=check, now=now, render_from=oldest)
+    plan = build_plan(workspace, selection.campaigns(campaigns, workspace),
+                      channel=selection.channel, post=selection.post, check=check, now=now,
+                      render_from=oldest)
     if plan.errors:  # nobody approves (or is shown) content that cannot go out as it is
         raise ValidationFailed(plan.errors)
     return [e for e in plan.entries if e.at >= oldest and e.rendered is not None]

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from .. import governance
+from .. import governance, selectors
 from ..errors import UsageError
 from ..i18n import t
 from ..models import Campaign, PlanEntry, Workspace
@@ -16,6 +16,7 @@ from .common import Selection, open_ledger, upcoming
 def pause_job(workspace: Workspace, reason: str, channels: Sequence[str] | None = None, *,
               by: str | None = None, now: datetime) -> list[Any]:
     """Stop every send (or the named channels') until resumed; returns the new pauses."""
+    selectors.resolve_channels(channels or [], workspace.accounts)  # before the ledger opens
     with open_ledger(workspace) as ledger:
         return governance.pause(ledger, workspace, reason, channels, by=by, now=now)
 
@@ -23,6 +24,7 @@ def pause_job(workspace: Workspace, reason: str, channels: Sequence[str] | None 
 def resume_job(workspace: Workspace, channels: Sequence[str] | None = None, *,
                by: str | None = None, now: datetime) -> list[Any]:
     """Lift the pauses (of the named channels); returns those lifted."""
+    selectors.resolve_channels(channels or [], workspace.accounts)  # before the ledger opens
     with open_ledger(workspace) as ledger:
         return governance.resume(ledger, workspace, channels, by=by, now=now)
 

@@ -65,7 +65,7 @@ def _post_now_entries(workspace: Workspace, campaigns: Sequence[Campaign],
     occurrence's key, so it will not go out again when its time comes."""
     if not (selection.campaign and selection.post):
         raise UsageError(t("--now needs CAMPAIGN/POST"), t("e.g. --now booster-2026/launch"))
-    plan = build_plan(workspace, selection.campaigns(campaigns), post=selection.post,
+    plan = build_plan(workspace, selection.campaigns(campaigns, workspace), post=selection.post,
                       channel=selection.channel, check=False, now=now)
     scheduled = [e for e in plan.entries if e.status == "scheduled" and e.rendered]
     if not scheduled:
@@ -91,7 +91,8 @@ def retract_job(workspace: Workspace, campaigns: Sequence[Campaign], selection: 
     (recorded in the audit trail with ``by``, else the OS user)."""
     if not selection.campaign:
         raise UsageError(t("retract needs CAMPAIGN or CAMPAIGN/POST"))
-    known = [c for c in campaigns if c.id == selection.campaign]
+    # A campaign whose file was removed is known to the ledger, and its posts can still go.
+    known = selection.campaigns(campaigns, workspace, in_ledger=True)
     future: list[PlanEntry] = []
     if known:
         future = [e for e in build_plan(workspace, known, post=selection.post,

@@ -8,12 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from ..channels import channel_for
-from ..errors import UsageError
-from ..i18n import t
 from ..models import Campaign, Workspace
 from ..report import MAX_AGE, Report, collect, load_conversions, needs_collection, summarize
 from ..report.metrics import published_rows
-from .common import open_ledger
+from .common import Selection, open_ledger
 from .sandbox import routed
 
 
@@ -23,13 +21,11 @@ def report_job(workspace: Workspace, campaigns: Sequence[Campaign], *, now: date
                conversions: Path | None = None, mapping: Mapping[str, str] | None = None,
                max_age: timedelta = MAX_AGE) -> Report:
     """Collect when needed (see report/metrics.py's docstring), then summarise from the ledger."""
+    if campaign:  # a campaign whose file was removed still has its numbers in the ledger
+        Selection(campaign).campaigns(campaigns, workspace, in_ledger=True)
     conv_rows = load_conversions(conversions, mapping) if conversions else None
     with open_ledger(workspace) as ledger:
         rows = published_rows(ledger, campaign, since)
-        if campaign and not rows and campaign not in {c.id for c in campaigns}:
-            raise UsageError(t("no campaign {name!r}", name=campaign),
-                             t("campaigns here: {names}",
-                               names=", ".join(c.id for c in campaigns) or "-"))
         collection = None
         if rows and needs_collection(ledger, campaign, now, refresh=refresh, max_age=max_age):
             forced = sandbox or bool(sandbox_url)

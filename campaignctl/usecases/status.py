@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from ..i18n import t, tn
 from ..models import Campaign, Workspace
-from .common import open_ledger
+from .common import Selection, open_ledger
 from .governance import governance_status_job
 
 
@@ -28,6 +28,10 @@ class StatusView:
 
 def status_job(workspace: Workspace, campaigns: Sequence[Campaign], campaign: str | None, *,
                failed_only: bool, now: datetime) -> StatusView:
+    """What `status` shows, of every campaign or of ``campaign`` (one of the files, or
+    one the ledger knows whose file was removed)."""
+    if campaign:
+        Selection(campaign).campaigns(campaigns, workspace, in_ledger=True)
     with open_ledger(workspace) as ledger:
         rows = ledger.status(campaign, failed_only=failed_only)
         schedulers = heartbeat_lines(ledger, now)
