@@ -7,6 +7,7 @@ platform SDK.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -48,18 +49,32 @@ def campaign_bounds(campaign: Campaign, start: datetime | None, end: datetime | 
 
 
 class _ProblemSet:
-    """Problems in first-seen order, each once (a template error repeats per occurrence)."""
+    """Problems in first-seen order, each once (a template error repeats per occurrence).
+
+    A problem located in a template file names the campaign/post(s) that use it: a reviewer
+    reading the annotation on the template sees which posts it breaks."""
 
     def __init__(self) -> None:
-        self.items: list[Problem] = []
-        self._seen: set[tuple] = set()
+        self._items: list[Problem] = []
+        self._seen: dict[tuple, int] = {}
+        self._users: dict[int, list[str]] = {}
 
-    def add(self, problems: Iterable[Problem]) -> None:
+    def add(self, problems: Iterable[Problem], used_by: str | None = None) -> None:
         for p in problems:
             key = (p.file, p.line, p.message, p.severity)
-            if key not in self._seen:
-                self._seen.add(key)
-                self.items.append(p)
+            index = self._seen.get(key)
+            if index is None:
+                index = self._seen[key] = len(self._items)
+                self._items.append(p)
+            if used_by and p.file and p.file.startswith("templates/"):
+                users = self._users.setdefault(index, [])
+                if used_by not in users:
+                    users.append(used_by)
+
+    @property
+    def items(self) -> list[Problem]:
+        return [dataclasses.replace(p, message=p.message + t(" (used by {posts})", posts=", ".join(
+            self._users[i]))) if i in self._users else p for i, p in enumerate(self._items)]
 
 
 def build_plan(workspace: Workspace, campaigns: Sequence[Campaign], *,
@@ -114,7 +129,7 @@ def _build_plan(workspace: Workspace, campaigns: Sequence[Campaign], *,
                 try:
                     entry.rendered = renderer.render(campaign, spec, occ, account)
                 except RenderError as exc:
-                    problems.add([exc.problem])
+                    problems.add([exc.problem], used_by=f"{campaign.id}/{occ.post}")
                     continue
                 if check:
                     problems.add(rules.check(entry.rendered, spec.mark, root=workspace.root,

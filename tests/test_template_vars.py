@@ -99,3 +99,18 @@ def test_the_reserved_names_are_what_the_environment_really_has():
     env = _make_env(Path("."))
     assert set(TEMPLATE_FILTERS) <= set(env.filters)
     assert set(JINJA_GLOBALS) - {"loop"} <= set(env.globals)
+
+
+def test_a_template_problem_names_the_posts_that_use_it(tmp_path):
+    campaign = textwrap.dedent(CAMPAIGN).replace("{body}", "template: launch") + (
+        "  - id: again\n    at: 2026-12-02 09:00\n    template: launch\n")
+    (tmp_path / "campaigns").mkdir()
+    (tmp_path / "channels.yaml").write_text(CHANNELS)
+    (tmp_path / "campaigns" / "pbb.yaml").write_text(campaign)
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "launch.j2").write_text("Halo\n{{ vars.nope }}\n")
+    result = CliRunner().invoke(app, ["--workspace", str(tmp_path), "--lang", "en", "validate",
+                                      "--format", "github"], catch_exceptions=False)
+    [line] = [x for x in result.stdout.splitlines() if x.startswith("::error")]
+    assert line.startswith("::error file=templates/launch.j2,line=2,")
+    assert "(used by pbb-2026/launch, pbb-2026/again)" in line
