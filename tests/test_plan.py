@@ -284,3 +284,123 @@ def hold(ws: Path, channel: str, until: datetime, now: datetime) -> None:
 
     with Ledger.open(resolve_url(ws, None, {})) as ledger:
         ledger.hold_channel(channel, until, "429 Too Many Requests", now=now)
+
+
+# --- what the last `channels check` learned refuses -----------------------------------------
+
+VIDEO = "campaigns/layanan-kesehatan-gratis.yaml"
+TEN_DEC = "2026-12-10T16:00:00+08:00"
+
+
+@pytest.fixture
+def readme_ws(tmp_path: Path, monkeypatch) -> Path:
+    """`campaignctl init`'s workspace, its TikTok video asking to be public."""
+    root = tmp_path / "readme"
+    assert runner.invoke(app, ["init", str(root)]).exit_code == 0
+    path = root / VIDEO
+    path.write_text(path.read_text().replace("privacy_level: SELF_ONLY",
+                                             "privacy_level: PUBLIC_TO_EVERYONE"))
+    monkeypatch.setenv("CAMPAIGNCTL_NOW", TEN_DEC)
+    return root
+
+
+def video_row(ws: Path) -> dict:
+    rows = json.loads(ok(ws, "plan", "--json"))
+    return next(r for r in rows if (r["post"], r["channel"]) == ("video-penjelasan", "tiktok"))
+
+
+def privacy_line(ws: Path) -> int:
+    lines = (ws / VIDEO).read_text().splitlines()
+    return next(i for i, ln in enumerate(lines, 1) if "PUBLIC_TO_EVERYONE" in ln)
+
+
+def test_a_private_account_refuses_a_public_post_in_plan_and_validate(readme_ws, sandbox,
+                                                                      monkeypatch):
+    assert video_row(readme_ws)["status"] == "would-send"
+    assert "warning" not in run(readme_ws, "validate").stderr
+    # The account, as TikTok's creator info describes it, offers no public level.
+    sandbox.configure("tiktok", privacy_level_options=["FOLLOWER_OF_CREATOR", "SELF_ONLY"])
+    monkeypatch.setenv("CAMPAIGNCTL_SANDBOX_URL", sandbox.url)
+    ok(readme_ws, "channels", "check", "tiktok")
+    stored = json.loads((readme_ws / ".campaignctl" / "checks.json").read_text())
+    assert stored["tiktok"]["target"] == "sandbox"
+    assert stored["tiktok"]["facts"]["privacy_level_options"] == ["FOLLOWER_OF_CREATOR",
+                                                                   "SELF_ONLY"]
+
+    row = video_row(readme_ws)
+    why = "privacy_level PUBLIC_TO_EVERYONE is not offered by this TikTok account"
+    assert (row["status"], row["reason"]) == ("refused", why)
+    result = run(readme_ws, "validate")
+    assert result.exit_code == 0, result.output
+    warnings = [ln for ln in result.stderr.splitlines() if ": warning: " in ln]
+    assert len(warnings) == 1, result.stderr
+    assert warnings[0].startswith(f"{VIDEO}:{privacy_line(readme_ws)}: warning: "
+                                  f"video-penjelasan on tiktok would be refused: {why}")
+    assert "FOLLOWER_OF_CREATOR, SELF_ONLY" in warnings[0]  # the hint names what is offered
+    assert "ditolak" in ok(readme_ws, "--lang", "id", "plan")
+
+    # And that is what publish meets.
+    done = json.loads(run(readme_ws, "publish", "--json", "--only",
+                          "layanan-kesehatan-gratis/video-penjelasan", "--channel", "tiktok",
+                          "--sandbox-url", sandbox.url).stdout)
+    assert [(r["outcome"], why in (r["reason"] or "")) for r in done["results"]] == [
+        ("failed", True)]
+
+
+def test_facts_from_the_sandbox_do_not_speak_for_a_live_account(readme_ws, sandbox,
+                                                                 monkeypatch):
+    sandbox.configure("tiktok", privacy_level_options=["SELF_ONLY"])
+    ok(readme_ws, "channels", "check", "tiktok", "--sandbox-url", sandbox.url)
+    assert video_row(readme_ws)["status"] == "refused"
+    channels = readme_ws / "channels.yaml"
+    text = channels.read_text()
+    start = text.index("  tiktok:")
+    channels.write_text(text[:start] + text[start:].replace("    sandbox: true\n", "", 1))
+    assert video_row(readme_ws)["status"] == "would-send"
+    assert "warning" not in run(readme_ws, "validate").stderr
+
+
+def live_tiktok(ws: Path, sandbox, monkeypatch, audited: bool) -> None:
+    """The TikTok account made live, pointed at a sandbox standing in for TikTok."""
+    from campaignctl.channels.fixtures import sandbox_credentials
+
+    for field, value in sandbox_credentials("tiktok").items():
+        monkeypatch.setenv(f"TIKTOK_{field.upper()}", value)
+    channels = ws / "channels.yaml"
+    text = channels.read_text()
+    start = text.index("  tiktok:")
+    options = f"    base_url: {sandbox.base_url('tiktok')}\n"
+    if audited:
+        options += "    options: {audited: true}\n"
+    channels.write_text(text[:start] + text[start:].replace("    sandbox: true\n", options, 1))
+
+
+@pytest.mark.parametrize("audited, status", [(False, "refused"), (True, "would-send")])
+def test_a_live_check_of_an_unaudited_app_refuses_what_is_not_private(readme_ws, sandbox,
+                                                                      monkeypatch, audited,
+                                                                      status):
+    live_tiktok(readme_ws, sandbox, monkeypatch, audited)
+    ok(readme_ws, "channels", "check", "tiktok")
+    stored = json.loads((readme_ws / ".campaignctl" / "checks.json").read_text())
+    assert (stored["tiktok"]["target"], stored["tiktok"]["facts"]["audited"]) == (
+        "live", audited)
+    row = video_row(readme_ws)
+    assert row["status"] == status
+    if not audited:
+        assert row["reason"] == ("TikTok keeps an unaudited app's posts private, so "
+                                 "privacy_level PUBLIC_TO_EVERYONE would be refused")
+        warning = run(readme_ws, "validate").stderr
+        assert f"{VIDEO}:{privacy_line(readme_ws)}: warning: " in warning
+        assert "until TikTok audits the app" in warning
+
+
+def test_a_failed_check_keeps_what_an_earlier_one_learned(readme_ws, sandbox, monkeypatch):
+    sandbox.configure("tiktok", privacy_level_options=["SELF_ONLY"])
+    ok(readme_ws, "channels", "check", "tiktok", "--sandbox-url", sandbox.url)
+    before = (readme_ws / ".campaignctl" / "checks.json").read_text()
+    sandbox.stop()
+    result = run(readme_ws, "channels", "check", "tiktok",
+                 "--sandbox-url", sandbox.url)
+    assert result.exit_code != 0
+    assert (readme_ws / ".campaignctl" / "checks.json").read_text() == before
+    assert video_row(readme_ws)["status"] == "refused"

@@ -147,7 +147,7 @@ def refusal_problems(workspace: Workspace, campaigns: Sequence[Campaign],
             t("{post} on {channel} would be refused: {reason} (last `channels check` of "
               "{channel}: {when})", post=e.post, channel=e.channel, reason=refused.message,
               when=_shown(facts[e.channel].checked_at)),
-            refused.hint, file=mark.file if mark else None, line=mark.line if mark else None,
+            file=mark.file if mark else None, line=mark.line if mark else None, hint=refused.hint,
             severity="warning", code="account-refuses")
         key = (problem.file, problem.line, problem.message)
         if key not in seen:
