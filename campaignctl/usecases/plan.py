@@ -108,7 +108,7 @@ def plan_job(workspace: Workspace, campaigns: Sequence[Campaign], *,
     """
     plan = build_plan(workspace, campaigns, start=start, end=end, channel=channel, now=now)
     entries = plan.entries
-    oldest = now - timedelta(seconds=workspace.catch_up_seconds)
+    window = timedelta(seconds=workspace.catch_up_seconds)
     report = PlanReport([], plan.problems)
     url = ledger_url(workspace) if read_ledger is not None else None
     view = None
@@ -119,14 +119,13 @@ def plan_job(workspace: Workspace, campaigns: Sequence[Campaign], *,
         except CampaignctlError as exc:
             report.ledger_error = exc.one_line()
     if view is None:
-        view = LedgerView(governed=_unapproved(workspace, entries, oldest))
+        view = LedgerView(governed=_unapproved(workspace, entries, now - window))
     facts = known_facts(workspace)
 
     def refused(e: PlanEntry) -> str | None:
         why = refusal_for(facts, e.rendered) if facts and e.rendered is not None else None
         return why.message if why is not None else None
 
-    window = timedelta(seconds=workspace.catch_up_seconds)
     report.lines = [_decide(e, view, now, window, refused(e)) for e in entries]
     return report
 
