@@ -48,19 +48,21 @@ def _escape_prop(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def plan_rows(entries: Sequence[PlanEntry]) -> list[dict[str, Any]]:
-    """`plan --json`: one object per (occurrence, channel)."""
+def plan_rows(lines: Sequence[Any]) -> list[dict[str, Any]]:
+    """`plan --json`: one object per (occurrence, channel) with what publish would do
+    (``lines``: usecases.plan.PlanLine, an entry with its status, reason and URL)."""
     return [{
-        "campaign": e.campaign,
-        "post": e.post,
-        "channel": e.channel,
-        "platform": e.platform,
-        "at": e.at.isoformat(),
-        "at_utc": _utc(e.at),
-        "status": e.status,
-        "reason": e.reason,
-        "key": e.key,
-    } for e in entries]
+        "campaign": line.entry.campaign,
+        "post": line.entry.post,
+        "channel": line.entry.channel,
+        "platform": line.entry.platform,
+        "at": line.entry.at.isoformat(),
+        "at_utc": _utc(line.entry.at),
+        "status": line.status,
+        "reason": line.reason,
+        "url": line.url,
+        "key": line.entry.key,
+    } for line in lines]
 
 
 def _utc(moment: datetime) -> str:
@@ -75,16 +77,29 @@ def warnings_text(count: int) -> str:
     return tn("{count} warning", "{count} warnings", count)
 
 
-def plan_table(entries: Sequence[PlanEntry], campaigns: Sequence[Campaign]) -> str:
-    """The timeline as an aligned table for terminals and CI logs."""
-    rows = [[when_text(e.at), e.campaign, e.post, e.channel, t(e.status), e.reason or ""]
-            for e in entries]
-    scheduled = sum(1 for e in entries if e.status == "scheduled")
-    footer = t("{scheduled} scheduled, {skipped} skipped, in {campaigns}",
-               scheduled=scheduled, skipped=len(entries) - scheduled,
+def plan_table(lines: Sequence[Any], campaigns: Sequence[Campaign]) -> str:
+    """The timeline as an aligned table for terminals and CI logs, with what publish would
+    do with each entry (``lines``: usecases.plan.PlanLine)."""
+    rows = [[when_text(line.entry.at), line.entry.campaign, line.entry.post,
+             line.entry.channel, _plan_status(line.status),
+             " · ".join(x for x in (line.reason, line.url) if x)] for line in lines]
+    counts: dict[str, int] = {}
+    for line in lines:
+        counts[line.status] = counts.get(line.status, 0) + 1
+    footer = t("{counts}, in {campaigns}",
+               counts=", ".join(f"{n} {_plan_status(s)}" for s, n in counts.items()) or "0",
                campaigns=tn("{count} campaign", "{count} campaigns", len(campaigns)))
     return _table([t("When"), t("Campaign"), t("Post"), t("Channel"), t("Status"),
                    t("Reason")], rows) + "\n\n" + footer
+
+
+def _plan_status(status: str) -> str:
+    # The two words only `plan` uses; the others are the models' states and outcomes.
+    if status == "deferred":
+        return t("deferred")
+    if status == "refused":
+        return t("refused")
+    return t(status)
 
 
 class _Null:
