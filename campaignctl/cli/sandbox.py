@@ -89,17 +89,21 @@ def sandbox_serve(
         raise UsageError(t("cannot listen on 127.0.0.1:{port}: {reason}", port=port,
                            reason=exc.strerror or exc),
                          t("is a sandbox already running? pick another --port")) from None
-    for platform in sandbox.emulators:
-        sandbox.configure(platform, latency_ms=latency_ms, audience_speed=audience_speed)
     # Inside a workspace the sandbox shares one world with `publish --sandbox` runs.
     saved = root / ".campaignctl" / SANDBOX_STATE if root is not None else None
-    if saved is not None:
-        sandbox.load_state(saved)
-    typer.echo(t("Sandbox of {platforms} on {url} (Ctrl-C stops it).",
-                 platforms=", ".join(sandbox.emulators), url=sandbox.url))
-    typer.echo(t("See what it received: {command}", command=_posts_hint(sandbox.url, root)))
+    loaded = False  # stopped before its world was read, it must not save an empty one over it
+    # From here on a SIGTERM stops it cleanly, even before it has said where it listens.
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     try:
+        for platform in sandbox.emulators:
+            sandbox.configure(platform, latency_ms=latency_ms, audience_speed=audience_speed)
+        if saved is not None:
+            sandbox.load_state(saved)
+            loaded = True
+        typer.echo(t("Sandbox of {platforms} on {url} (Ctrl-C stops it).",
+                     platforms=", ".join(sandbox.emulators), url=sandbox.url))
+        typer.echo(t("See what it received: {command}",
+                     command=_posts_hint(sandbox.url, root)))
         if root is not None:
             record_running(root, sandbox.url)
         sandbox.serve_forever()
@@ -109,7 +113,7 @@ def sandbox_serve(
         sandbox.stop()
         if root is not None:
             forget_running(root)
-        if saved is not None:
+        if saved is not None and loaded:
             sandbox.save_state(saved)
 
 
