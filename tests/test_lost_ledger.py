@@ -205,3 +205,43 @@ def test_ledger_identity_survives_reopening_and_differs_between_ledgers(tmp_path
     (tmp_path / "a.db").unlink()
     with Ledger.open(b) as other:
         assert other.identity_now() == other.identity()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres",
+                                                            marks=pytest.mark.postgres)])
+def test_a_claim_after_the_ledger_was_replaced_is_refused(tmp_path, backend):
+    """What a running publish sees when its ledger is swapped: the next claim is refused
+    (nothing is sent), on SQLite (file deleted, a new one made) and PostgreSQL alike."""
+    from conftest import postgres_url
+    from crash_runner import entry, pg_drop_schema, pg_schema_url
+
+    from campaignctl.errors import LedgerError
+    from campaignctl.usecases.lost_ledger import WatchedLedger
+
+    if backend == "sqlite":
+        url, schema, base = f"sqlite:///{tmp_path / 'l.db'}", None, None
+    else:
+        base = postgres_url()
+        if base is None:
+            pytest.skip("no PostgreSQL server reachable at 127.0.0.1:5432")
+        url, schema = pg_schema_url(base)
+    try:
+        ledger = Ledger.open(url)
+        watched = WatchedLedger(ledger, ledger.identity())
+        now = local_now()
+        first, second = entry(1, now), entry(2, now)
+        ledger.ensure([first, second], now)
+        assert watched.claim(first.key, now=now) is not None
+        if backend == "sqlite":
+            (tmp_path / "l.db").unlink()
+        else:
+            pg_drop_schema(base, schema)
+            pg_schema_url(base, schema)
+        Ledger.open(url).close()  # another process makes a new ledger there
+        with pytest.raises(LedgerError, match="replaced"):
+            watched.claim(second.key, now=now)
+        assert not watched.intact()
+        ledger.close()
+    finally:
+        if schema is not None:
+            pg_drop_schema(base, schema)
