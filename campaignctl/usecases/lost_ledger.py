@@ -10,8 +10,9 @@ empty and the workspace shows it published before (refreshed tokens, posts the s
 kept). Each claim of a run checks the ledger at its URL is still the one the run began with.
 Two ways on, both of which look on the platform (``Channel.find_recent``) before anything
 is sent: `reconcile --from-platform` records what the platforms already show, and
-`publish --lookup-first` looks each due post up before sending it. Either remembers the
-ledger once every look-up was answered.
+`publish --lookup-first` looks each due post up before sending it. A post whose look-up
+fails is recorded as unknown (never sent before the platform is asked again), so once
+either has run the ledger knows every due post, and the workspace takes it as its own.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from ..errors import CampaignctlError, LedgerError
 from ..i18n import t
 from ..ledger import Ledger
 from ..models import SKIPPED, PlanEntry, Published, Workspace
-from ..publish.results import O_DONE, O_FAILED, O_SKIPPED, EntryResult
+from ..publish.results import O_DONE, O_SKIPPED, O_UNKNOWN, EntryResult
 from .sandbox import saved_posts
 
 LEDGER_MARK = "ledger-id"
@@ -148,8 +149,10 @@ def candidates(ledger: Ledger, entries: Sequence[PlanEntry], *,
 
 class PlatformLookUp:
     """Looks posts up on their platforms (``find_recent``) before anything is sent, through
-    the workspace's accounts routed as the run routes them, and records each one found as
-    published. ``answered`` stays True while every look-up got an answer."""
+    the workspace's accounts routed as the run routes them. A post found is recorded as
+    published; one whose look-up fails is recorded as unknown, as after a crash mid-send,
+    so no later run sends it before the platform has been asked again. Either way the ledger
+    knows of it afterwards."""
 
     def __init__(self, workspace: Workspace, ledger: Ledger, sandbox_url: str | None,
                  force_sandbox: bool, *, found_outcome: str = O_DONE) -> None:
@@ -159,7 +162,6 @@ class PlatformLookUp:
         self.force_sandbox = force_sandbox
         self.found_outcome = found_outcome
         self.catch_up = timedelta(seconds=workspace.catch_up_seconds)
-        self.answered = True
         self._channels: dict[str, Channel] = {}
 
     def _channel(self, name: str) -> Channel:
@@ -184,12 +186,12 @@ class PlatformLookUp:
         for e in candidates(self.ledger, entries, **bounds):
             found, reason = self._find(e, now)
             if found is not None:
-                self._record_found(e, found, now)
+                self._record(e, now, found=found)
                 results.append(_result(e, self.found_outcome,
                                        t("found on the platform; not sent again"), found))
             elif reason is not None:
-                self.answered = False
-                results.append(_result(e, O_FAILED, reason))
+                self._record(e, now, unknown=reason)
+                results.append(_result(e, O_UNKNOWN, reason))
             else:
                 continue
             settled.add(e.key)
@@ -206,15 +208,21 @@ class PlatformLookUp:
             error = exc.one_line()
         except Exception as exc:  # an adapter bug: still never a blind send
             error = type(exc).__name__
-        return None, t("could not check the platform: {error}; not sent", error=error)
+        return None, t("could not check the platform: {error}; not sent: `campaignctl "
+                       "reconcile` asks again", error=error)
 
-    def _record_found(self, entry: PlanEntry, found: Published, now: datetime) -> None:
+    def _record(self, entry: PlanEntry, now: datetime, *, found: Published | None = None,
+                unknown: str | None = None) -> None:
         assert entry.rendered is not None
         self.ledger.ensure([entry], now)
         claim = self.ledger.claim(entry.key, entry.rendered.payload(), now=now,
                                   content_hash=entry.rendered.content_hash())
-        if claim is not None:  # else another run holds it, and finds the post itself
+        if claim is None:  # another run holds it, and looks for the post itself
+            return
+        if found is not None:
             self.ledger.record_published(claim, found, now=now, outcome="found")
+        else:
+            self.ledger.record_unknown(claim, unknown or "", now=now)
 
 
 def not_found(looked_at: Sequence[PlanEntry], results: Sequence[EntryResult]) -> list[EntryResult]:

@@ -61,7 +61,7 @@ def publish_job(workspace: Workspace, campaigns: Sequence[Campaign], *, now: dat
                 for at, group in _by_instant(entries):
                     group = governance.gate(ledger, workspace, group, at, audit=not dry_run)
                     summary.results += _publish(publisher, group, at, dry_run, lookup).results
-            if lookup is not None and lookup.answered and ledger.intact():
+            if lookup is not None and ledger.intact():  # it knows every due post now
                 lost_ledger.remember(workspace, ledger.ledger_id)
             summary.sandbox_url = url
             return summary
@@ -143,8 +143,7 @@ def _reconcile_from_platform(workspace: Workspace, campaigns: Sequence[Campaign]
                                             found_outcome=O_PUBLISHED)
         looked_at = lost_ledger.candidates(ledger, entries, due_until=now)
         results, _ = lookup(looked_at, now)
-        if lookup.answered:  # every due post is now known: this is the workspace's ledger
-            lost_ledger.remember(workspace, ledger.identity())
+        lost_ledger.remember(workspace, ledger.identity())  # it knows every due post now
         return RunSummary(results + lost_ledger.not_found(looked_at, results), sandbox_url=url)
 
 
