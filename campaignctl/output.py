@@ -280,10 +280,12 @@ _OUTCOME_MARK = {"published": "✓", "already-done": "·", "skipped": "–", "fa
 
 
 def run_table(summary: Any, *, rehearse: bool = False) -> str:
-    """The end-of-run summary of publish or reconcile: one row per (occurrence, channel)."""
+    """The end-of-run summary of publish or reconcile: one row per (occurrence, channel),
+    and which sandbox it talked to, if any."""
     if not summary.results:
         return t("Nothing was due.") + ("" if rehearse else " " + t(
-            "To rehearse the whole campaign now: campaignctl publish --sandbox --rehearse"))
+            "To rehearse the whole campaign now: campaignctl publish --sandbox --rehearse")) \
+            + _sandbox_used(summary)
     rows = []
     for r in summary.results:
         detail = r.url or r.reason or (f"id {r.platform_id}" if r.platform_id else "")
@@ -295,7 +297,18 @@ def run_table(summary: Any, *, rehearse: bool = False) -> str:
     counts = ", ".join(f"{n} {t(k)}" for k, n in sorted(summary.counts.items()))
     head = t("Dry run: nothing was sent.") + "\n" if summary.dry_run else ""
     return head + _table([t("Outcome"), t("When"), t("Post"), t("Channel"),
-                          t("URL or reason")], rows, width=200) + "\n\n" + counts
+                          t("URL or reason")], rows, width=200) + "\n\n" + counts \
+        + _sandbox_used(summary)
+
+
+def sandbox_used_line(url: str) -> str:
+    """The line a summary ends with when its sends went to a sandbox, naming which."""
+    return t("Sandbox used: {url}", url=url)
+
+
+def _sandbox_used(summary: Any) -> str:
+    url = getattr(summary, "sandbox_url", None)
+    return "\n" + sandbox_used_line(url) if url else ""
 
 
 def status_table(rows: Sequence[Any], tz_name: str = "UTC", *, filtered: bool = False) -> str:
@@ -333,7 +346,7 @@ def retract_table(summary: Any) -> str:
         lines.append(tn("{count} occurrence still to come will not go out (retracted).",
                         "{count} occurrences still to come will not go out (retracted).",
                         summary.skipped_pending))
-    return "\n".join(lines)
+    return "\n".join(lines) + _sandbox_used(summary)
 
 
 def governance_lines(summary: Mapping[str, Any]) -> list[str]:
