@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from ..models import PublishOutcome
+from ..models import PublishOutcome, Target
 
 # Outcomes of one entry in a run.
 O_PUBLISHED = PublishOutcome.PUBLISHED
@@ -33,11 +33,13 @@ class EntryResult:
     platform_id: str | None = None
     reason: str | None = None
     payload: dict[str, Any] | None = None  # dry run: exactly what would be sent
+    target: str = Target.LIVE  # where it was (or would be) sent
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-able dict for `--json`."""
         out = {k: getattr(self, k) for k in ("key", "campaign", "post", "channel", "platform",
-                                             "outcome", "url", "platform_id", "reason")}
+                                             "outcome", "url", "platform_id", "reason",
+                                             "target")}
         out["at"] = self.at.isoformat()
         if self.payload is not None:
             out["payload"] = self.payload
@@ -79,6 +81,7 @@ class RetractItem:
     url: str | None
     outcome: str  # deleted | manual | failed | in-flight
     message: str | None = None
+    target: str = Target.LIVE
 
     def to_json(self) -> dict[str, Any]:
         return dict(self.__dict__)

@@ -38,6 +38,8 @@ def publish_job(workspace: Workspace, campaigns: Sequence[Campaign], *, now: dat
     with open_ledger(workspace) as ledger, routed(workspace, names, sandbox, sandbox_url) as url:
         publisher = publisher_for(workspace, ledger, url, sandbox, concurrency=concurrency,
                                   on_result=on_result, on_upload=on_upload)
+        # On their targets before the gate, which reads and audits each entry's own row.
+        entries = publisher.targeted(entries)
         if not (rehearse or post_now):
             # Pause and approvals filter here, so the Publisher records them as plan
             # skips (retryable until the catch-up window has passed).
