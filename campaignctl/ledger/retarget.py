@@ -42,8 +42,8 @@ SANDBOX_TIKTOK_USER = "/@dinkes.sandbox/"
 SANDBOX_ID_COUNTERS = {"x": (1860000000000000001,),
                        "tiktok": (7300000000000000000, 7310000000000000000)}
 COUNTER_SPAN = 1_000_000
-# How far around its early claims a rehearsing process's other claims count as its run.
-REHEARSAL_SPAN = timedelta(hours=1)
+# How long before its first early claim a rehearsal may have sent the instants already past.
+REHEARSAL_LEAD = timedelta(minutes=10)
 
 
 def _names_loopback(*texts: str | None) -> bool:
@@ -83,11 +83,20 @@ def _rehearsals(rows: list[Any]) -> dict[str, str]:
     for owner, sent in early.items():
         if len({r.at_utc for r in sent}) < 2:
             continue  # one instant early: `publish --now` does that live
-        start = min(r.claimed_at for r in sent) - REHEARSAL_SPAN
-        end = max(r.claimed_at for r in sent) + REHEARSAL_SPAN
+        first = min(r.claimed_at for r in sent)
+        last = max(r.claimed_at for r in sent)
+        first_due = min(r.at_utc for r in sent)
         why = f"a rehearsal: {owner} sent {len(sent)} posts before they were due"
-        found.update({r.key: why for r in rows
-                      if r.claim_owner == owner and r.claimed_at and start <= r.claimed_at <= end})
+
+        def in_run(r: Any) -> bool:
+            # Between its early claims, or just before them for the instants already past
+            # when it began (a rehearsal sends in time order): never a later process that
+            # happens to get the same pid.
+            return r.claim_owner == owner and r.claimed_at is not None and (
+                first <= r.claimed_at <= last
+                or (first - REHEARSAL_LEAD <= r.claimed_at < first and r.at_utc <= first_due))
+
+        found.update({r.key: why for r in rows if in_run(r)})
     return found
 
 
