@@ -54,10 +54,10 @@ def _progress(enabled: bool) -> Iterator[tuple[Optional[Callable], Optional[Call
 
         def on_upload(entry: Any, sent: int, total: int) -> None:
             with lock:
-                if entry.key not in uploads:
-                    uploads[entry.key] = bar.add_task(f"  {entry.post} → {entry.channel}",
-                                                      total=total or None, size="")
-                upload = uploads[entry.key]
+                if entry.row_key not in uploads:  # the key its result will carry
+                    uploads[entry.row_key] = bar.add_task(f"  {entry.post} → {entry.channel}",
+                                                          total=total or None, size="")
+                upload = uploads[entry.row_key]
             size = f"{sent / 1e6:.1f}/{total / 1e6:.1f} MB" if total else f"{sent / 1e6:.1f} MB"
             bar.update(upload, completed=sent, total=total or None, size=size)
 

@@ -257,7 +257,7 @@ class Publisher:
                 payload: dict[str, Any] | None = None) -> EntryResult:
         url = published.url if published else (row.url if row else None)
         pid = published.platform_id if published else (row.platform_id if row else None)
-        return EntryResult(entry.key, entry.campaign, entry.post, entry.channel,
+        return EntryResult(entry.row_key, entry.campaign, entry.post, entry.channel,
                            entry.platform, entry.at, outcome, url, pid, reason, payload,
                            entry.target)
 
@@ -305,12 +305,12 @@ class Publisher:
         for e, reason in to_skip:
             row = rows.get(e.row_key)
             if e.row_key in skipped:
-                immediate[e.key] = self._result(e, O_SKIPPED, reason, row)
+                immediate[e.row_key] = self._result(e, O_SKIPPED, reason, row)
             elif row and (row.state == UNKNOWN or self.ledger.is_stale(row, now)):
                 # A crash left it open; find it, but a skipped or missed post is never sent.
                 ordered.append((e, _bind(self._resolve, e, row, reason)))
             else:
-                immediate[e.key] = self._existing(e, row)
+                immediate[e.row_key] = self._existing(e, row)
         for e in to_send:
             row = rows.get(e.row_key)
             if row is None or row.sendable:
@@ -318,10 +318,10 @@ class Publisher:
             elif row.state == UNKNOWN or self.ledger.is_stale(row, now):
                 ordered.append((e, _bind(self._resolve, e, row, None)))
             else:
-                immediate[e.key] = self._existing(e, row)
+                immediate[e.row_key] = self._existing(e, row)
         ran = {r.key: r for r in self._run(ordered)}
-        return RunSummary([immediate.get(e.key) or ran[e.key] for e in due
-                           if e.key in immediate or e.key in ran])
+        return RunSummary([immediate.get(e.row_key) or ran[e.row_key] for e in due
+                           if e.row_key in immediate or e.row_key in ran])
 
     def _dry_run(self, to_send: list[PlanEntry],
                  to_skip: list[tuple[PlanEntry, str]]) -> RunSummary:

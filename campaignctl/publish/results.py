@@ -22,7 +22,7 @@ O_WOULD_SEND = PublishOutcome.WOULD_SEND  # dry run
 class EntryResult:
     """What happened to one (occurrence, channel) in a run."""
 
-    key: str
+    key: str  # its ledger row's: the occurrence key, plus "#sandbox" for a sandbox send
     campaign: str
     post: str
     channel: str
