@@ -23,6 +23,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 from . import selectors
@@ -38,7 +39,16 @@ from .ledger import A_PAUSE as A_PAUSE
 from .ledger import A_RESUME as A_RESUME
 from .ledger import A_RETRACT as A_RETRACT
 from .ledger import A_STATE as A_STATE
-from .models import SCHEDULED, SKIPPED, ApprovalState, PlanEntry, Workspace
+from .models import (
+    SCHEDULED,
+    SKIPPED,
+    ApprovalState,
+    OccurrenceState,
+    PlanEntry,
+    Target,
+    Workspace,
+    row_key,
+)
 
 # Skip reasons are data, not messages (as in schedule.py): the ledger keeps them and code
 # reads their prefix, so they stay the same whatever language the user reads.
@@ -46,6 +56,8 @@ PAUSED_PREFIX = "paused: "
 NOT_APPROVED = "not approved"
 EMERGENCY = "emergency"
 BLACKOUT_BYPASS_PREFIX = "emergency: bypassed blackout "
+
+PUBLISHED = OccurrenceState.PUBLISHED
 
 # Approval states of one (occurrence, channel).
 APPROVED = ApprovalState.APPROVED
@@ -168,6 +180,7 @@ class ApprovalStatus:
     approved_by: str | None = None  # the approver of this content, or of the voided one
     approved_at: datetime | None = None
     content_hash: str | None = None
+    rehearsed: bool = False  # a rehearsal sent it to the sandbox; it is still to go out live
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-able dict."""
@@ -177,15 +190,25 @@ class ApprovalStatus:
         return out
 
 
+def _still_to_go(ledger: Ledger, workspace: Workspace,
+                 entries: Sequence[PlanEntry]) -> list[PlanEntry]:
+    """The entries not yet out where their account publishes: the live row of a live
+    account (a rehearsal's sandbox copy does not count), the sandbox row of an account
+    that says `sandbox: true`."""
+    keys = {id(e): row_key(e.key, workspace.target_of(e.channel)) for e in entries}
+    rows = ledger.rows(list(keys.values()))
+    return [e for e in entries if keys[id(e)] not in rows or rows[keys[id(e)]].sendable]
+
+
 def approve(ledger: Ledger, entries: Sequence[PlanEntry], by: str | None = None,
-            now: datetime | None = None) -> list[ApprovalRecord]:
+            now: datetime | None = None, *,
+            workspace: Workspace | None = None) -> list[ApprovalRecord]:
     """Record ``by`` as approver of each rendered entry's exact content; returns the new
-    approvals (content this person already approved, or a post already out, is not
-    recorded)."""
+    approvals (content this person already approved, or a post already out where its
+    account publishes in ``workspace``, live when not given, is not recorded)."""
     who, now = actor(by), now or _now()
     rendered = [e for e in entries if e.rendered is not None]
-    rows = ledger.rows([e.key for e in rendered])
-    rendered = [e for e in rendered if e.key not in rows or rows[e.key].sendable]
+    rendered = _still_to_go(ledger, workspace or Workspace(Path(".")), rendered)
     candidates = []
     for e in rendered:
         assert e.rendered is not None
@@ -199,11 +222,13 @@ def approval_state(ledger: Ledger, workspace: Workspace,
     """For each rendered entry: approved (by whom), void (content changed) or missing.
 
     This is what `status` and `approvals` show; entries that are skipped, not rendered, or
-    already settled in the ledger (published, being sent) are left out: nothing to approve.
+    already settled live (published, being sent) are left out: nothing to approve. A
+    rehearsal's sandbox row settles nothing live: that entry is still listed, as rehearsed.
     """
     rendered = [e for e in entries if e.status == SCHEDULED and e.rendered is not None]
-    rows = ledger.rows([e.key for e in rendered])
-    rendered = [e for e in rendered if e.key not in rows or rows[e.key].sendable]
+    rendered = _still_to_go(ledger, workspace, rendered)
+    rehearsals = ledger.rows([row_key(e.key, Target.SANDBOX) for e in rendered
+                              if workspace.target_of(e.channel) == Target.LIVE])
     known = ledger.approvals_for([e.key for e in rendered])
     out: list[ApprovalStatus] = []
     for e in rendered:
@@ -213,9 +238,11 @@ def approval_state(ledger: Ledger, workspace: Workspace,
         match = [a for a in records if a.content_hash == digest]
         state, who = (APPROVED, match[-1]) if match else (
             (VOID, records[-1]) if records else (MISSING, None))
+        rehearsal = rehearsals.get(row_key(e.key, Target.SANDBOX))
         out.append(ApprovalStatus(
             e.key, e.campaign, e.post, e.channel, e.at, approval_required(workspace, e.channel),
-            state, who.approved_by if who else None, who.approved_at if who else None, digest))
+            state, who.approved_by if who else None, who.approved_at if who else None, digest,
+            rehearsal is not None and rehearsal.state == PUBLISHED))
     return out
 
 
@@ -269,13 +296,14 @@ def gate(ledger: Ledger, workspace: Workspace, entries: Sequence[PlanEntry], now
 def _record_bypasses(ledger: Ledger, bypasses: Sequence[tuple[PlanEntry, list[str]]],
                      by: str | None, now: datetime) -> None:
     # Only entries this pass may really send: a post already out is not re-recorded each
-    # minute cron runs. Two overlapping passes may both record one; that is harmless.
-    rows = ledger.rows([e.key for e, _ in bypasses])
+    # minute cron runs. Two overlapping passes may both record one; that is harmless. Each
+    # entry's own row (on its target) decides, and names it in the audit trail.
+    rows = ledger.rows([e.row_key for e, _ in bypasses])
     ledger.append_audit(A_EMERGENCY, actor(by), now, [
-        {"campaign": e.campaign, "post": e.post, "channel": e.channel, "key": e.key,
+        {"campaign": e.campaign, "post": e.post, "channel": e.channel, "key": e.row_key,
          "details": {"bypassed": bypassed, "priority": EMERGENCY}}
         for e, bypassed in bypasses
-        if e.key not in rows or rows[e.key].sendable])
+        if e.row_key not in rows or rows[e.row_key].sendable])
 
 
 def catch_up_start(workspace: Workspace, now: datetime) -> datetime:

@@ -86,6 +86,20 @@ class AuditAction(StrEnum):
     EMERGENCY = "emergency"
     ANNOUNCE = "announce"
     RETRACT = "retract"
+    SANDBOX_RESET = "sandbox-reset"  # `sandbox reset` emptied the sandbox and its rows
+    RETARGET = "retarget"  # a migration found that an older row was a sandbox send
+
+
+class Target(StrEnum):
+    """Where a send went: the sandbox's emulators, or the real platform."""
+
+    LIVE = "live"
+    SANDBOX = "sandbox"
+
+
+# A sandbox send's ledger row is the occurrence key plus this, so a rehearsal and the live
+# send of one occurrence are two rows: neither makes the other already done.
+SANDBOX_KEY_SUFFIX = "#sandbox"
 
 
 # What a template reads besides the vars (which it also reads by bare name: `{{ hotline }}` is
@@ -209,6 +223,15 @@ class Workspace:
     approval_required: bool = False
     channels_file: Path | None = None
 
+    def target_of(self, name: str, force_sandbox: bool = False) -> Target:
+        """Where the account ``name``'s posts go: the sandbox when every account is sent
+        there (``--sandbox``, ``--rehearse``, ``--sandbox-url``) or it says `sandbox: true`;
+        else live (the rule channels.channel_for routes by)."""
+        account = self.accounts.get(name)
+        if force_sandbox or (account is not None and account.sandbox):
+            return Target.SANDBOX
+        return Target.LIVE
+
     @property
     def campaigns_dir(self) -> Path:
         return self.root / "campaigns"
@@ -241,6 +264,21 @@ def occurrence_key(campaign: str, post: str, at: datetime, channel: str) -> str:
     """The idempotency key: stable across file renames and text edits."""
     instant = at.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     return f"{campaign}/{post}/{instant}/{channel}"
+
+
+def row_key(key: str, target: str) -> str:
+    """The ledger row of an occurrence key on one target: the key itself when live."""
+    return key + SANDBOX_KEY_SUFFIX if target == Target.SANDBOX else key
+
+
+def key_target(key: str) -> Target:
+    """The target a ledger row key (or an audit row's key) belongs to."""
+    return Target.SANDBOX if key.endswith(SANDBOX_KEY_SUFFIX) else Target.LIVE
+
+
+def occurrence_of(key: str) -> str:
+    """The target-free occurrence key of a ledger row key."""
+    return key.removesuffix(SANDBOX_KEY_SUFFIX)
 
 
 @dataclass
@@ -301,10 +339,17 @@ class PlanEntry:
     reason: str | None = None
     rendered: RenderedPost | None = None  # filled for scheduled entries
     priority: str = "normal"
+    target: str = Target.LIVE  # where the Publisher sends it; set by the Publisher
 
     @property
     def key(self) -> str:
+        """The occurrence key, whatever the target: approvals and the plan use it."""
         return occurrence_key(self.campaign, self.post, self.at, self.channel)
+
+    @property
+    def row_key(self) -> str:
+        """The key of this entry's ledger row on its target."""
+        return row_key(self.key, self.target)
 
 
 @dataclass

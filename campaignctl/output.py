@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from .channels import limits_for, secrets_for
 from .errors import CredentialError, Problem
 from .i18n import language, t, tn
-from .models import Campaign, Media, PlanEntry, RenderedPost
+from .models import Campaign, Media, PlanEntry, RenderedPost, Target
 from .rules import x_weighted_length
 
 
@@ -61,7 +61,8 @@ def plan_rows(lines: Sequence[Any]) -> list[dict[str, Any]]:
         "status": line.status,
         "reason": line.reason,
         "url": line.url,
-        "key": line.entry.key,
+        "key": line.entry.row_key,
+        "target": line.entry.target,
     } for line in lines]
 
 
@@ -275,6 +276,11 @@ def sandbox_posts_table(posts: Mapping[str, Sequence[Mapping[str, Any]]]) -> str
     return _table([t("Platform"), "Id", t("Text"), t("Media"), "URL"], body)
 
 
+def target_label(target: str) -> str:
+    """How a row's target reads: the real platform, or the sandbox's emulators."""
+    return t("sandbox") if target == Target.SANDBOX else t("live")
+
+
 _OUTCOME_MARK = {"published": "✓", "already-done": "·", "skipped": "–", "failed": "✗",
                  "unknown": "?", "in-progress": "…", "would-send": "→"}
 
@@ -293,10 +299,10 @@ def run_table(summary: Any, *, rehearse: bool = False) -> str:
             detail = " | ".join(" ".join(part.split()) for part in r.payload.get("parts") or [])
             detail = detail[:100] + ("…" if len(detail) > 100 else "")
         rows.append([f"{_OUTCOME_MARK.get(r.outcome, ' ')} {t(r.outcome)}", when_text(r.at),
-                     f"{r.campaign}/{r.post}", r.channel, detail])
+                     f"{r.campaign}/{r.post}", r.channel, target_label(r.target), detail])
     counts = ", ".join(f"{n} {t(k)}" for k, n in sorted(summary.counts.items()))
     head = t("Dry run: nothing was sent.") + "\n" if summary.dry_run else ""
-    return head + _table([t("Outcome"), t("When"), t("Post"), t("Channel"),
+    return head + _table([t("Outcome"), t("When"), t("Post"), t("Channel"), t("Target"),
                           t("URL or reason")], rows, width=200) + "\n\n" + counts \
         + _sandbox_used(summary)
 
@@ -318,14 +324,22 @@ def status_table(rows: Sequence[Any], tz_name: str = "UTC", *, filtered: bool = 
             return t("No occurrence matches.")
         return t("The ledger is empty: nothing has been published yet.")
     tz = ZoneInfo(tz_name)
-    body = [[when_text(r.at.astimezone(tz)), f"{r.campaign}/{r.post}", r.channel, t(r.state),
+    body = [[when_text(r.at.astimezone(tz)), f"{r.campaign}/{r.post}", r.channel,
+             target_label(r.target), t(r.state),
              r.url or r.reason or r.last_error or (f"id {r.platform_id}" if r.platform_id else "")]
             for r in rows]
     counts: dict[str, int] = {}
     for r in rows:
         counts[r.state] = counts.get(r.state, 0) + 1
-    return _table([t("When"), t("Post"), t("Channel"), t("State"), t("URL or reason")], body,
-                  width=200) + "\n\n" + ", ".join(f"{n} {t(k)}" for k, n in sorted(counts.items()))
+    footer = ", ".join(f"{n} {t(k)}" for k, n in sorted(counts.items()))
+    rehearsed = sum(1 for r in rows if r.target == Target.SANDBOX)
+    if rehearsed:
+        footer += "\n" + tn("{count} row is a sandbox send (a rehearsal): it never reached a "
+                            "real platform.",
+                            "{count} rows are sandbox sends (rehearsals): they never reached "
+                            "a real platform.", rehearsed)
+    return _table([t("When"), t("Post"), t("Channel"), t("Target"), t("State"),
+                   t("URL or reason")], body, width=200) + "\n\n" + footer
 
 
 def retract_table(summary: Any) -> str:
@@ -334,7 +348,10 @@ def retract_table(summary: Any) -> str:
     for item in summary.items:
         mark = {"deleted": "✓", "manual": "!", "failed": "✗",
                 "in-flight": "…"}.get(item.outcome, " ")
-        text = f"{mark} {item.channel}: {t(item.outcome)}"
+        where = item.channel
+        if item.target == Target.SANDBOX:
+            where += f" ({target_label(item.target)})"
+        text = f"{mark} {where}: {t(item.outcome)}"
         if item.url:
             text += f" {item.url}"
         if item.message:

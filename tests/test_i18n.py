@@ -61,6 +61,7 @@ SAME_IN_BOTH = {
     "Media",
     "video",
     "manual",
+    "sandbox",  # the emulators' name in Indonesian too (see "Sandbox belum menerima ...")
 }
 
 

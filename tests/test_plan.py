@@ -280,10 +280,14 @@ def test_a_deferred_entry_is_what_publish_then_defers(ws, sandbox, monkeypatch):
 
 
 def hold(ws: Path, channel: str, until: datetime, now: datetime) -> None:
+    """A platform's 429 hold, kept where the engine keeps it: these accounts say
+    `sandbox: true`, so under the channel's sandbox name."""
     from campaignctl.ledger import Ledger, resolve_url
+    from campaignctl.models import Target, row_key
 
     with Ledger.open(resolve_url(ws, None, {})) as ledger:
-        ledger.hold_channel(channel, until, "429 Too Many Requests", now=now)
+        ledger.hold_channel(row_key(channel, Target.SANDBOX), until, "429 Too Many Requests",
+                            now=now)
 
 
 # --- what the last `channels check` learned refuses -----------------------------------------

@@ -138,11 +138,19 @@ def approvals(
         typer.echo(t("No post is still to go out."))
         return
     marks = {"approved": "✓", "void": "✗", "missing": "·"}
-    body = [[_when(r.at, workspace.timezone), f"{r.campaign}/{r.post}", r.channel,
-             t("yes") if r.required else t("no"), f"{marks.get(r.state, ' ')} {t(r.state)}",
-             r.approved_by or "-"] for r in rows]
+    body = [[_when(r.at, workspace.timezone),
+             f"{r.campaign}/{r.post}" + (f" ({t('rehearsed')})" if r.rehearsed else ""),
+             r.channel, t("yes") if r.required else t("no"),
+             f"{marks.get(r.state, ' ')} {t(r.state)}", r.approved_by or "-"] for r in rows]
     typer.echo(_table([t("When"), t("Post"), t("Channel"), t("Required"), t("Approval"),
                        t("By")], body))
+    rehearsed = sum(1 for r in rows if r.rehearsed)
+    if rehearsed:
+        typer.echo("\n" + tn("{count} post was rehearsed in the sandbox only: it is still to go "
+                             "out live, and its approval holds for the live send.",
+                             "{count} posts were rehearsed in the sandbox only: they are still "
+                             "to go out live, and their approvals hold for the live send.",
+                             rehearsed))
     blocked = sum(1 for r in rows if r.required and r.state != "approved")
     if blocked:
         typer.echo("\n" + tn("{count} post needs approval and will be skipped (not approved) "
@@ -211,9 +219,24 @@ def audit(
     elif not rows:
         typer.echo(t("The audit trail is empty."))
     else:
-        typer.echo(_table([t("When"), t("Who"), t("Action"), t("What"), t("Details")],
-                          [[_when(r.at, workspace.timezone), r.actor, t(r.action),
-                            _what(r), _details(r.details)] for r in rows]))
+        _audit_tables(rows, workspace.timezone)
+
+
+def _audit_tables(rows: list[Any], tz_name: str) -> None:
+    """The live trail, then apart what happened in the sandbox (rehearsals, resets)."""
+    def table(part: list[Any]) -> str:
+        return _table([t("When"), t("Who"), t("Action"), t("What"), t("Details")],
+                      [[_when(r.at, tz_name), r.actor, t(r.action), _what(r),
+                        _details(r.details)] for r in part])
+
+    live = [r for r in rows if r.target != "sandbox"]
+    rehearsed = [r for r in rows if r.target == "sandbox"]
+    if live:
+        typer.echo(table(live))
+    if rehearsed:
+        typer.echo(("\n" if live else "") + t("In the sandbox (rehearsals; nothing here "
+                                               "reached a real platform):"))
+        typer.echo(table(rehearsed))
 
 
 def _what(row: Any) -> str:

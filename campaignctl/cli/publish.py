@@ -54,10 +54,10 @@ def _progress(enabled: bool) -> Iterator[tuple[Optional[Callable], Optional[Call
 
         def on_upload(entry: Any, sent: int, total: int) -> None:
             with lock:
-                if entry.key not in uploads:
-                    uploads[entry.key] = bar.add_task(f"  {entry.post} → {entry.channel}",
-                                                      total=total or None, size="")
-                upload = uploads[entry.key]
+                if entry.row_key not in uploads:  # the key its result will carry
+                    uploads[entry.row_key] = bar.add_task(f"  {entry.post} → {entry.channel}",
+                                                          total=total or None, size="")
+                upload = uploads[entry.row_key]
             size = f"{sent / 1e6:.1f}/{total / 1e6:.1f} MB" if total else f"{sent / 1e6:.1f} MB"
             bar.update(upload, completed=sent, total=total or None, size=size)
 
@@ -129,13 +129,24 @@ def status(
                                      for ch, (until, reason) in sorted(view.holds.items())}})
         return
     zone = ZoneInfo(workspace.timezone)
-    held = [t("{channel} is rate limited by the platform until {at}: {reason}", channel=ch,
-              at=f"{until.astimezone(zone):%Y-%m-%d %H:%M %Z}", reason=reason or "-")
+    held = [t("{channel} is rate limited by the platform until {at}: {reason}",
+              channel=_hold_name(ch), at=f"{until.astimezone(zone):%Y-%m-%d %H:%M %Z}",
+              reason=reason or "-")
             for ch, (until, reason) in sorted(view.holds.items())]
     for line in [*view.schedulers, *held, *governance_lines(view.governance)]:
         typer.echo(line)
     typer.echo(status_table(view.rows, workspace.timezone, filtered=bool(campaign or failed)))
     print_problems(problems)  # status still works with a broken file, but says so
+
+
+def _hold_name(channel: str) -> str:
+    """A channel's hold as people read it: the sandbox's own holds are labelled."""
+    from ..models import SANDBOX_KEY_SUFFIX
+    from ..output import target_label
+
+    if channel.endswith(SANDBOX_KEY_SUFFIX):
+        return f"{channel.removesuffix(SANDBOX_KEY_SUFFIX)} ({target_label('sandbox')})"
+    return channel
 
 
 def retract(

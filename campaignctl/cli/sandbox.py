@@ -1,4 +1,5 @@
-"""The local emulators: `sandbox` (serve), `sandbox posts`, `sandbox configure`."""
+"""The local emulators: `sandbox` (serve), `sandbox posts`, `sandbox configure`,
+`sandbox reset`."""
 
 import signal
 from pathlib import Path
@@ -7,8 +8,16 @@ from typing import Annotated, Any, Optional
 import typer
 
 from ..errors import UsageError
-from ..i18n import t
-from ._common import JsonOpt, find_workspace, print_json, state
+from ..i18n import t, tn
+from ._common import (
+    JsonOpt,
+    confirm_or_refuse,
+    find_workspace,
+    load_workspace,
+    now,
+    print_json,
+    state,
+)
 
 sandbox_app = typer.Typer(help="Local emulators of X, Facebook, YouTube and TikTok.")
 
@@ -184,6 +193,45 @@ def sandbox_configure(
         body["faults"] = _faults(fault, tuple(FAULT_KINDS))
     sandbox_call(_running_url(url), f"config/{platform}", body)
     typer.echo(t("{platform}: configured {what}", platform=platform, what=body))
+
+
+@sandbox_app.command("reset")
+def sandbox_reset(
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask.")] = False,
+    url: Annotated[Optional[str], typer.Option(
+        "--url", help="A running sandbox to empty too (default: this workspace's, if one "
+        "runs).")] = None,
+    by: Annotated[Optional[str], typer.Option(
+        "--by", help="Who resets, for the audit trail (default: the OS user).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Empty the sandbox and forget every rehearsal in the ledger; nothing live is touched."""
+    from ..usecases.sandbox import reset_job
+
+    workspace = load_workspace()
+    if not yes:
+        confirm_or_refuse(t("Empty this workspace's sandbox (its posts, uploads and tokens) and "
+                            "delete the ledger's sandbox rows? Live rows, approvals and the "
+                            "audit trail are kept."),
+                          t("sandbox reset deletes the rehearsals and asks first"))
+    summary = reset_job(workspace, now=now(), url=url, by=by)
+    if as_json:
+        print_json(summary.to_json())
+        return
+    rows = summary.deleted.get("occurrences", 0)
+    typer.echo(tn("Deleted {count} sandbox row from the ledger, with its attempts.",
+                  "Deleted {count} sandbox rows from the ledger, with their attempts.", rows))
+    if summary.running:
+        typer.echo(t("Emptied the running sandbox at {url}.", url=summary.running))
+    if summary.world_file:
+        typer.echo(t("Emptied the sandbox's saved world ({path}).",
+                     path=".campaignctl/sandbox/state.pickle"))
+    if summary.foreign:
+        typer.echo(t("The sandbox at {url} keeps no world of this workspace, so it was left "
+                     "alone; empty it with `campaignctl sandbox reset --url {url}`.",
+                     url=summary.foreign))
+    typer.echo(t("Live rows, approvals and the audit trail are untouched; the reset is in the "
+                 "audit trail."))
 
 
 def register(app: typer.Typer) -> None:

@@ -1,9 +1,10 @@
 """The ledger: the record of every occurrence, attempt and retraction, in SQLite or PostgreSQL.
 
-One row per idempotency key (campaign/post/instant/channel) in ``occurrences``; its ``state``
-moves pending -> sending -> published | failed | unknown, or straight to skipped. What makes a
-second sender lose is never a read: the pending row is inserted with ON CONFLICT DO NOTHING
-and then claimed by a conditional UPDATE whose rowcount says who won.
+One row per idempotency key (campaign/post/instant/channel) and target in ``occurrences`` (a
+sandbox send's key ends in ``#sandbox``, so a rehearsal never makes the live send done); its
+``state`` moves pending -> sending -> published | failed | unknown, or straight to skipped.
+What makes a second sender lose is never a read: the pending row is inserted with ON
+CONFLICT DO NOTHING and then claimed by a conditional UPDATE whose rowcount says who won.
 
     pending --claim--> sending --> published | failed | unknown
        |                  |  (process died: stale after the lease, or owner pid gone)
@@ -13,6 +14,7 @@ The package, one module per concern:
 
     schema.py       the tables, their state values, the audit triggers
     migrations.py   ordered schema steps recorded in ``schema_version``
+    retarget.py     which rows of an older ledger were sandbox sends (migration 7)
     core.py         opening the engine, URLs, migrating, the ``@guarded`` error boundary
     occurrences.py  occurrences, claims and attempts
     retractions.py  retraction records and markers
@@ -42,7 +44,9 @@ from .governance import (
     A_EMERGENCY,
     A_PAUSE,
     A_RESUME,
+    A_RETARGET,
     A_RETRACT,
+    A_SANDBOX_RESET,
     A_STATE,
     AUDIT_FIELDS,
     ApprovalRecord,
@@ -59,9 +63,11 @@ from .schema import (
     ALL,
     DEFERRED,
     FAILED,
+    LIVE,
     PENDING,
     PUBLISHED,
     RETRACTED,
+    SANDBOX,
     SENDING,
     SKIPPED,
     STATES,
@@ -89,9 +95,11 @@ class Ledger(OccurrenceRecords, RetractionRecords, GovernanceRecords, ServiceRec
 
 
 __all__ = [
-    "A_ANNOUNCE", "A_APPROVE", "A_EMERGENCY", "A_PAUSE", "A_RESUME", "A_RETRACT", "A_STATE",
-    "ALL", "AUDIT_FIELDS", "DEFAULT_LEASE", "DEFERRED", "ENV_VAR", "FAILED", "MIGRATIONS",
-    "PENDING", "PUBLISHED", "RETRACTED", "SENDING", "SKIPPED", "STATES", "UNKNOWN",
+    "A_ANNOUNCE", "A_APPROVE", "A_EMERGENCY", "A_PAUSE", "A_RESUME", "A_RETARGET",
+    "A_RETRACT", "A_SANDBOX_RESET", "A_STATE",
+    "ALL", "AUDIT_FIELDS", "DEFAULT_LEASE", "DEFERRED", "ENV_VAR", "FAILED", "LIVE",
+    "MIGRATIONS", "PENDING", "PUBLISHED", "RETRACTED", "SANDBOX", "SENDING", "SKIPPED",
+    "STATES", "UNKNOWN",
     "ApprovalRecord", "AttemptRecord", "AuditRow", "Claim", "Ledger", "LedgerBase",
     "OccurrenceStatus", "Pause", "RetractionRecord", "Step", "UTCDateTime",
     "approvals", "attempts", "audit_log", "channel_holds", "default_url", "guarded",

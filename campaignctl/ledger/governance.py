@@ -17,8 +17,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.engine import Connection
 
-from ..models import AuditAction
-
+from ..models import AuditAction, Target, key_target
 from .core import LedgerBase, chunks, guarded
 from .schema import ALL, approvals, audit_log, pauses
 
@@ -30,6 +29,8 @@ A_APPROVE = AuditAction.APPROVE
 A_EMERGENCY = AuditAction.EMERGENCY
 A_ANNOUNCE = AuditAction.ANNOUNCE
 A_RETRACT = AuditAction.RETRACT
+A_SANDBOX_RESET = AuditAction.SANDBOX_RESET
+A_RETARGET = AuditAction.RETARGET  # written by migration 7
 
 AUDIT_FIELDS = ("id", "at", "actor", "action", "campaign", "post", "channel", "key", "details")
 
@@ -47,6 +48,9 @@ class AuditRow:
     channel: str | None = None
     key: str | None = None
     details: dict[str, Any] = field(default_factory=dict)
+    # What it is about: a sandbox row (its key says so, or a later retarget row does), the
+    # sandbox itself, or else live. Shown apart; not a column of the log.
+    target: str = Target.LIVE
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-able dict (the instant as ISO 8601 UTC)."""
@@ -102,6 +106,16 @@ def _audit_values(action: str, who: str, now: datetime, *, campaign: str | None 
                                   ensure_ascii=False)}
 
 
+def _audit_target(r: Any, moved: dict[str, int]) -> Target:
+    if r.action in (A_SANDBOX_RESET, A_RETARGET):
+        return Target.SANDBOX
+    if r.key and key_target(r.key) == Target.SANDBOX:
+        return Target.SANDBOX
+    if r.action == A_STATE and r.key in moved and r.id < moved[r.key]:
+        return Target.SANDBOX
+    return Target.LIVE
+
+
 def _pause(r: Any) -> Pause:
     return Pause(r.id, r.channel, r.reason, r.paused_by, r.paused_at, r.resumed_by,
                  r.resumed_at)
@@ -141,8 +155,13 @@ class GovernanceRecords(LedgerBase):
         if action is not None:
             q = q.where(audit_log.c.action == action)
         with self.engine.connect() as conn:
+            # Where migration 7 moved a row to the sandbox: the state rows before it, under
+            # the old key, are that sandbox row's history.
+            moved = {r.key: r.id for r in conn.execute(
+                select(audit_log.c.key, audit_log.c.id).where(audit_log.c.action == A_RETARGET))}
             return [AuditRow(r.id, r.at, r.actor, r.action, r.campaign, r.post, r.channel,
-                             r.key, json.loads(r.details) if r.details else {})
+                             r.key, json.loads(r.details) if r.details else {},
+                             _audit_target(r, moved))
                     for r in conn.execute(q)]
 
     @guarded

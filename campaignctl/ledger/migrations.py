@@ -12,17 +12,22 @@ a later version and still lack an earlier one.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, inspect, select, update
 from sqlalchemy.engine import Connection
 
+from ..models import SANDBOX_KEY_SUFFIX, AuditAction
+from .retarget import sandbox_evidence
 from .schema import (
     _AUDIT_POSTGRES,
     _AUDIT_SQLITE,
+    LIVE,
+    SANDBOX,
     approvals,
     attempts,
     audit_log,
@@ -98,9 +103,35 @@ def _step_7_ledger_identity(conn: Connection) -> None:
             slot=1, ledger_id=uuid.uuid4().hex, created_at=datetime.now(timezone.utc)))
 
 
+@step(8, "occurrence targets: live or sandbox")
+def _step_8_targets(conn: Connection) -> None:
+    # Step 1 creates the table from today's definition, which has the column already.
+    if "target" not in {c["name"] for c in inspect(conn).get_columns("occurrences")}:
+        conn.exec_driver_sql(f"ALTER TABLE occurrences ADD COLUMN target VARCHAR(10) "
+                             f"DEFAULT '{LIVE}' NOT NULL")
+    found = sandbox_evidence(conn)  # the rules, and why they are safe, are in retarget.py
+    if not found:
+        return
+    renames = [{"b_old": key, "b_new": key + SANDBOX_KEY_SUFFIX} for key in sorted(found)]
+    for table in (attempts, retractions, metric_snapshots):
+        conn.execute(update(table).where(table.c.key == bindparam("b_old"))
+                     .values(key=bindparam("b_new")), renames)
+    # The audit triggers fire on a change of state or reason only, so the rename adds no
+    # row; old rows keep the old key (the log cannot change), so a row says where each went.
+    conn.execute(update(occurrences).where(occurrences.c.key == bindparam("b_old"))
+                 .values(key=bindparam("b_new"), target=SANDBOX), renames)
+    now = datetime.now(timezone.utc)
+    conn.execute(audit_log.insert(), [{
+        "at": now, "actor": "campaignctl", "action": AuditAction.RETARGET.value,
+        "campaign": row["campaign"], "post": row["post"], "channel": row["channel"],
+        "key": key, "details": json.dumps({"target": SANDBOX, "key": key + SANDBOX_KEY_SUFFIX,
+                                           "evidence": why}, sort_keys=True)}
+        for key, (row, why) in sorted(found.items())])
+
+
 # Ordered and append-only.
 MIGRATIONS: list[Step] = [_step_1, _step_2, _step_3, _step_4, _step_5, _step_6,
-                          _step_7_ledger_identity]
+                          _step_7_ledger_identity, _step_8_targets]
 
 
 def apply_pending(conn: Connection, applied: Iterable[int]) -> int:

@@ -19,17 +19,22 @@ from typing import Any
 from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.engine import Connection
 
-from ..models import PlanEntry, Published
+from ..models import SANDBOX_KEY_SUFFIX, PlanEntry, Published
 from .core import LedgerBase, chunks, guarded, owner_id, utc_now
 from .schema import (
     FAILED,
+    LIVE,
     PENDING,
     PUBLISHED,
+    SANDBOX,
     SENDING,
     SKIPPED,
     UNKNOWN,
     attempts,
+    channel_holds,
+    metric_snapshots,
     occurrences,
+    retractions,
 )
 
 
@@ -57,6 +62,7 @@ class OccurrenceStatus:
     attempts: int = 0
     last_error: str | None = None
     updated_at: datetime | None = None
+    target: str = LIVE  # live | sandbox: where its sends go
 
     @property
     def sendable(self) -> bool:
@@ -74,7 +80,7 @@ class OccurrenceStatus:
         out = {}
         for name in ("key", "campaign", "post", "channel", "platform", "at", "state", "reason",
                      "platform_id", "url", "ids", "published_at", "attempts", "last_error",
-                     "updated_at"):
+                     "updated_at", "target"):
             value = getattr(self, name)
             out[name] = value.isoformat() if isinstance(value, datetime) else value
         return out
@@ -164,21 +170,22 @@ class OccurrenceRecords(LedgerBase):
             ids=json.loads(r.ids) if r.ids else [], published_at=r.published_at,
             content_hash=r.content_hash, claim_token=r.claim_token, claim_owner=r.claim_owner,
             claimed_at=r.claimed_at, attempts=r.attempts or 0, last_error=r.last_error,
-            updated_at=r.updated_at)
+            updated_at=r.updated_at, target=r.target)
 
     @staticmethod
     def _new_row(entry: PlanEntry, state: str, reason: str | None, now: datetime) -> dict:
         return {
-            "key": entry.key, "campaign": entry.campaign, "post": entry.post,
+            "key": entry.row_key, "campaign": entry.campaign, "post": entry.post,
             "channel": entry.channel, "platform": entry.platform, "at_utc": entry.at,
             "state": state, "reason": reason, "retryable": False, "attempts": 0,
             "content_hash": entry.rendered.content_hash() if entry.rendered else None,
-            "updated_at": now,
+            "updated_at": now, "target": entry.target,
         }
 
     @guarded
     def ensure(self, entries: Sequence[PlanEntry], now: datetime | None = None) -> None:
-        """Insert a pending row for each entry that has none (existing rows are untouched)."""
+        """Insert a pending row for each entry that has none on its target (existing rows are
+        untouched)."""
         now = now or utc_now()
         rows = [self._new_row(e, PENDING, None, now) for e in entries]
         with self.engine.begin() as conn:
@@ -191,13 +198,13 @@ class OccurrenceRecords(LedgerBase):
         """Record entries as skipped with a reason unless already sent or being sent.
 
         ``reopenable`` skips (blackout, paused, not approved) may be sent later if the plan
-        changes; retracted and missed ones never. Returns the keys whose row says skipped
-        with that reason afterwards.
+        changes; retracted and missed ones never. Returns the row keys (``row_key``) whose
+        row says skipped with that reason afterwards.
         """
         now = now or utc_now()
         if not entries:
             return []
-        reasons = {e.key: reason for e, reason in entries}
+        reasons = {e.row_key: reason for e, reason in entries}
         with self.engine.begin() as conn:
             for chunk in chunks(list(entries)):
                 rows = [dict(self._new_row(e, SKIPPED, reason, now), retryable=reopenable)
@@ -380,9 +387,11 @@ class OccurrenceRecords(LedgerBase):
     @guarded
     def status(self, campaign: str | None = None, *, state: str | None = None,
                failed_only: bool = False, post: str | None = None,
-               channel: str | None = None) -> list[OccurrenceStatus]:
+               channel: str | None = None, target: str | None = None) -> list[OccurrenceStatus]:
         """Occurrences for `status`, oldest first; ``failed_only`` shows failed and unknown."""
         q = select(occurrences).order_by(occurrences.c.at_utc, occurrences.c.key)
+        if target:
+            q = q.where(occurrences.c.target == target)
         if campaign:
             q = q.where(occurrences.c.campaign == campaign)
         if post:
@@ -434,3 +443,18 @@ class OccurrenceRecords(LedgerBase):
             raw = conn.execute(q).scalar()
         return json.loads(raw) if raw else None
 
+    @guarded
+    def forget_sandbox(self) -> dict[str, int]:
+        """Delete every sandbox row with its attempts, retraction records, metric snapshots
+        and the sandbox's rate-limit holds; live rows, approvals, retraction markers and the
+        audit log stay. Returns how many of each were deleted."""
+        suffix = SANDBOX_KEY_SUFFIX
+        with self.engine.begin() as conn:
+            gone = {table.name: conn.execute(table.delete().where(
+                table.c.key.endswith(suffix))).rowcount
+                for table in (attempts, retractions, metric_snapshots)}
+            gone["holds"] = conn.execute(channel_holds.delete().where(
+                channel_holds.c.channel.endswith(suffix))).rowcount
+            gone["occurrences"] = conn.execute(occurrences.delete().where(
+                occurrences.c.target == SANDBOX, occurrences.c.key.endswith(suffix))).rowcount
+        return gone

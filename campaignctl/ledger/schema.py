@@ -21,7 +21,7 @@ from sqlalchemy import (
     TypeDecorator,
 )
 
-from ..models import OccurrenceState
+from ..models import OccurrenceState, Target
 
 # States of an occurrence row.
 PENDING = OccurrenceState.PENDING
@@ -32,6 +32,10 @@ SKIPPED = OccurrenceState.SKIPPED
 UNKNOWN = OccurrenceState.UNKNOWN
 RETRACTED = OccurrenceState.RETRACTED  # was published, then deleted by `retract`
 STATES = (PENDING, SENDING, PUBLISHED, FAILED, SKIPPED, UNKNOWN, RETRACTED)
+
+# Where a row's send went.
+LIVE = Target.LIVE.value
+SANDBOX = Target.SANDBOX.value
 
 # The error class of an attempt closed before anything was sent because the channel's rate
 # window was full until past the run's deadline: not a request, so not counted as one.
@@ -88,6 +92,8 @@ occurrences = Table(
     Column("attempts", Integer, nullable=False, default=0),
     Column("last_error", Text),
     Column("updated_at", UTCDateTime, nullable=False),
+    # live | sandbox (models.Target); a sandbox row's key ends in models.SANDBOX_KEY_SUFFIX.
+    Column("target", String(10), nullable=False, default=LIVE, server_default=LIVE),
 )
 
 attempts = Table(

@@ -58,9 +58,12 @@ class ServiceRecords(LedgerBase):
                       "updated_at": stmt.excluded.updated_at}))
 
     @guarded
-    def sends_since(self, channel: str, since: datetime, before: datetime) -> list[datetime]:
-        """When attempts to publish on ``channel`` began in [since, before), oldest first:
-        what earlier runs and other nodes spent of the channel's declared rate window.
+    def sends_since(self, channel: str, since: datetime, before: datetime,
+                    target: str | None = None) -> list[datetime]:
+        """When attempts to publish on ``channel`` (on ``target`` only, when given) began in
+        [since, before), oldest first: what earlier runs and other nodes spent of the
+        channel's declared rate window. A rehearsal's sends never count against the live
+        account's window, nor the other way round.
 
         Every attempt counts except a deferral (nothing was sent); the rare attempt that
         ended before its request (a channel that could not be built, a revoked token seen
@@ -72,6 +75,8 @@ class ServiceRecords(LedgerBase):
                     attempts.c.started_at < before,
                     or_(attempts.c.error_class.is_(None), attempts.c.error_class != DEFERRED))
              .order_by(attempts.c.started_at))
+        if target is not None:
+            q = q.where(occurrences.c.target == target)
         with self.engine.connect() as conn:
             return [r.started_at for r in conn.execute(q)]
 

@@ -29,7 +29,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from ..channels.base import Channel
 from ..errors import (
@@ -54,7 +54,7 @@ from ..ledger import (
     OccurrenceStatus,
 )
 from ..models import SKIPPED as PLAN_SKIPPED
-from ..models import Media, PlanEntry, Published, RenderedPost
+from ..models import Media, PlanEntry, Published, RenderedPost, Target, row_key
 from .results import (
     O_DONE,
     O_FAILED,
@@ -68,29 +68,8 @@ from .results import (
     RetractSummary,
     RunSummary,
 )
+from .settings import Hooks, PublishSettings
 from .throttle import Throttle
-
-
-@dataclass(frozen=True)
-class PublishSettings:
-    """How a Publisher sends: its pool, its patience and its retries.
-
-    ``rate_limits=False`` switches off the limits channels declare (requests per window and
-    per-channel concurrency) and leaves only what the platform itself says (429s and their
-    reset times): for the sandbox and its benchmark, never for real accounts.
-    """
-
-    concurrency: int = 8
-    catch_up: timedelta = timedelta(hours=1)  # how late a due post may still go out
-    deadline: timedelta = timedelta(minutes=5)  # a run waits for rate windows this long
-    rate_limits: bool = True
-    backoff_base: float = 1.0  # seconds before the first retry; doubles each time
-    backoff_cap: float = 60.0
-    max_attempts: int = 6
-    find_margin: timedelta = timedelta(minutes=5)  # how far before a send find_recent looks
-
-    def replace(self, **changes: Any) -> PublishSettings:
-        return dataclasses.replace(self, **changes)
 
 
 @dataclass
@@ -105,14 +84,6 @@ class _Attempt:
     def renew(self, claim: Claim) -> None:
         self.claim = claim
         self.number += 1
-
-
-class Hooks(Protocol):
-    """Test seams around the send; production passes None."""
-
-    def before_send(self, entry: PlanEntry) -> None: ...
-
-    def after_send(self, entry: PlanEntry, published: Published) -> None: ...
 
 
 def rendered_from_payload(payload: dict[str, Any]) -> RenderedPost:
@@ -136,9 +107,14 @@ class Publisher:
 
     ``settings`` says how (see PublishSettings); the rest are collaborators: ``clock`` and
     ``sleep`` (tests pin them), ``hooks`` (test seams around each send), ``rng`` (backoff
-    jitter), ``on_result`` (called from worker threads as each send settles) and
-    ``on_upload`` ((entry, bytes sent, bytes total) during media uploads). Settings may also
-    be given one by one as keywords, as tests and benchmarks do.
+    jitter), ``on_result`` (called from worker threads as each send settles),
+    ``on_upload`` ((entry, bytes sent, bytes total) during media uploads) and ``target_for``
+    (channel name -> Target: where ``channel_for`` sends that channel; live by default).
+    Settings may also be given one by one as keywords, as tests and benchmarks do.
+
+    The target is part of exactly-once: an entry's ledger row is ``PlanEntry.row_key`` on
+    its channel's target, so a sandbox send never makes the live one done, and reconcile
+    and retract touch only the rows of the targets this Publisher sends to.
     """
 
     def __init__(self, ledger: Ledger, channel_for: Callable[[str], Channel],
@@ -148,6 +124,7 @@ class Publisher:
                  rng: random.Random | None = None,
                  on_result: Callable[[EntryResult], None] | None = None,
                  on_upload: Callable[[PlanEntry, int, int], None] | None = None,
+                 target_for: Callable[[str], str] | None = None,
                  **setting_overrides: Any) -> None:
         self.settings = (settings or PublishSettings()).replace(**setting_overrides)
         self.ledger = ledger
@@ -159,6 +136,7 @@ class Publisher:
         self.rng = rng or random.Random()
         self.on_result = on_result
         self.on_upload = on_upload
+        self.target_for = target_for or (lambda _name: Target.LIVE)
         self._lock = threading.Lock()
         self._channels: dict[str, Channel] = {}
         self._throttles: dict[str, Throttle] = {}
@@ -168,6 +146,22 @@ class Publisher:
         self._run_started = self.clock()  # set again by each publish()
 
     # --- plumbing -------------------------------------------------------------------------
+    def targeted(self, entries: Sequence[PlanEntry]) -> list[PlanEntry]:
+        """The entries, each on the target its channel is sent to (copied only if it moves)."""
+        out = []
+        for e in entries:
+            target = self.target_for(e.channel)
+            out.append(e if e.target == target else dataclasses.replace(e, target=target))
+        return out
+
+    def _mine(self, row: OccurrenceStatus) -> bool:
+        """Is this row on the target its channel is sent to by this Publisher?"""
+        return row.target == self.target_for(row.channel)
+
+    def _hold_name(self, channel: str) -> str:
+        # A sandbox's 429 must not hold the live account back, nor the other way round.
+        return row_key(channel, self.target_for(channel))
+
     def _channel(self, name: str) -> Channel:
         with self._lock:
             if name not in self._channels:
@@ -189,8 +183,9 @@ class Publisher:
                     # Without declared limits (e.g. the sandbox benchmark) the throttle still
                     # holds lanes back until a platform's retry_at.
                     throttle = Throttle(1 << 30, window, self.clock, self.sleep)
-                if name in self._holds:  # an earlier run's 429: do not knock before its reset
-                    throttle.hold_until(self._holds[name][0])
+                hold = self._holds.get(self._hold_name(name))
+                if hold is not None:  # an earlier run's 429: do not knock before its reset
+                    throttle.hold_until(hold[0])
                 self._throttles[name] = throttle
             return self._throttles[name]
 
@@ -198,7 +193,7 @@ class Publisher:
         # Up to this run's start: the throttle itself counts what this run sends.
         try:
             return self.ledger.sends_since(name, self.clock() - throttle.window,
-                                           self._run_started)
+                                           self._run_started, self.target_for(name))
         except LedgerError:
             # Only the count is lost: the claim (which guards exactly-once) reports its own
             # failure, and the platform's 429s still hold the channel back.
@@ -262,8 +257,9 @@ class Publisher:
                 payload: dict[str, Any] | None = None) -> EntryResult:
         url = published.url if published else (row.url if row else None)
         pid = published.platform_id if published else (row.platform_id if row else None)
-        return EntryResult(entry.key, entry.campaign, entry.post, entry.channel,
-                           entry.platform, entry.at, outcome, url, pid, reason, payload)
+        return EntryResult(entry.row_key, entry.campaign, entry.post, entry.channel,
+                           entry.platform, entry.at, outcome, url, pid, reason, payload,
+                           entry.target)
 
     # --- publish ------------------------------------------------------------------------------
     def publish(self, entries: Sequence[PlanEntry], now: datetime, *,
@@ -271,7 +267,7 @@ class Publisher:
         """Send every due, not-done scheduled entry; record skipped and missed ones."""
         self._deadline_at = self.clock() + self.settings.deadline
         self._dead.clear()
-        due = [e for e in entries if e.at <= now]
+        due = self.targeted([e for e in entries if e.at <= now])
         markers = self.ledger.retraction_markers()
         oldest = now - self.settings.catch_up
         to_send: list[PlanEntry] = []
@@ -303,37 +299,37 @@ class Publisher:
         skipped = set(self.ledger.skip(lifted, now, reopenable=True))
         skipped |= set(self.ledger.skip(final, now))
         self.ledger.ensure(to_send, now)
-        rows = self.ledger.rows([e.key for e in due])
+        rows = self.ledger.rows([e.row_key for e in due])
         ordered: list[tuple[PlanEntry, Callable[[], EntryResult]]] = []
         immediate: dict[str, EntryResult] = {}
         for e, reason in to_skip:
-            row = rows.get(e.key)
-            if e.key in skipped:
-                immediate[e.key] = self._result(e, O_SKIPPED, reason, row)
+            row = rows.get(e.row_key)
+            if e.row_key in skipped:
+                immediate[e.row_key] = self._result(e, O_SKIPPED, reason, row)
             elif row and (row.state == UNKNOWN or self.ledger.is_stale(row, now)):
                 # A crash left it open; find it, but a skipped or missed post is never sent.
                 ordered.append((e, _bind(self._resolve, e, row, reason)))
             else:
-                immediate[e.key] = self._existing(e, row)
+                immediate[e.row_key] = self._existing(e, row)
         for e in to_send:
-            row = rows.get(e.key)
+            row = rows.get(e.row_key)
             if row is None or row.sendable:
                 ordered.append((e, _bind(self._send, e)))
             elif row.state == UNKNOWN or self.ledger.is_stale(row, now):
                 ordered.append((e, _bind(self._resolve, e, row, None)))
             else:
-                immediate[e.key] = self._existing(e, row)
+                immediate[e.row_key] = self._existing(e, row)
         ran = {r.key: r for r in self._run(ordered)}
-        return RunSummary([immediate.get(e.key) or ran[e.key] for e in due
-                           if e.key in immediate or e.key in ran])
+        return RunSummary([immediate.get(e.row_key) or ran[e.row_key] for e in due
+                           if e.row_key in immediate or e.row_key in ran])
 
     def _dry_run(self, to_send: list[PlanEntry],
                  to_skip: list[tuple[PlanEntry, str]]) -> RunSummary:
         """Exactly what would be sent; reads the ledger, writes nothing."""
-        rows = self.ledger.rows([e.key for e in to_send])
+        rows = self.ledger.rows([e.row_key for e in to_send])
         results = [self._result(e, O_SKIPPED, reason) for e, reason in to_skip]
         for e in to_send:
-            row = rows.get(e.key)
+            row = rows.get(e.row_key)
             if row is None or row.sendable:
                 assert e.rendered is not None
                 results.append(self._result(e, O_WOULD_SEND, payload=e.rendered.payload()))
@@ -360,10 +356,10 @@ class Publisher:
         """Claim and send one entry; every path ends in a ledger state."""
         assert entry.rendered is not None
         try:
-            claim = self.ledger.claim(entry.key, entry.rendered.payload(), now=self.clock(),
+            claim = self.ledger.claim(entry.row_key, entry.rendered.payload(), now=self.clock(),
                                       content_hash=entry.rendered.content_hash())
             if claim is None:  # another run won the claim between our read and now
-                return self._existing(entry, self.ledger.get(entry.key))
+                return self._existing(entry, self.ledger.get(entry.row_key))
         except CampaignctlError as exc:  # nothing was sent
             return self._result(entry, O_FAILED, exc.one_line())
         try:
@@ -514,7 +510,8 @@ class Publisher:
         if exc.retry_at <= self._deadline_at:
             return  # this run waits it out itself
         try:
-            self.ledger.hold_channel(channel, exc.retry_at, exc.message, now=self.clock())
+            self.ledger.hold_channel(self._hold_name(channel), exc.retry_at, exc.message,
+                                     now=self.clock())
         except LedgerError:
             pass  # advisory: without it the next run merely meets the same 429
 
@@ -559,7 +556,7 @@ class Publisher:
                     return self._result(stub, O_UNKNOWN, reason, row)
                 post = rendered_from_payload(payload)
             entry = PlanEntry(row.campaign, row.post, row.channel, row.platform,
-                              stub.at, rendered=post)
+                              stub.at, rendered=post, target=row.target)
             try:
                 channel = self._channel(row.channel)
             except CampaignctlError as exc:
@@ -591,6 +588,8 @@ class Publisher:
         markers = self.ledger.retraction_markers()
         tasks: list[tuple[PlanEntry, Callable[[], EntryResult]]] = []
         for row in self.ledger.unresolved(now):
+            if not self._mine(row):
+                continue  # the other target's: its own routing reconciles it
             reason = None
             if Ledger.is_retracted(markers, row.campaign, row.post, row.channel):
                 reason = t("retracted")
@@ -608,7 +607,7 @@ class Publisher:
         reason = t("retracted")
         self.ledger.mark_retracted(campaign, post, channel, now)
         skipped = self.ledger.skip_matching(campaign, post, channel, reason, now)
-        future = [(e, reason) for e in entries
+        future = [(e, reason) for e in self.targeted(entries)
                   if e.campaign == campaign and (post is None or e.post == post)
                   and (channel is None or e.channel == channel)]
         skipped += len(self.ledger.skip(future, now)) if future else 0
@@ -616,12 +615,16 @@ class Publisher:
         tasks: list[tuple[PlanEntry, Callable[[], EntryResult]]] = []
         items: list[RetractItem] = []
         for row in self.ledger.status(campaign, post=post, channel=channel):
+            if not self._mine(row):
+                # Its copy is on the other target: deleting it through this routing would
+                # ask the wrong platform. The marker above still stops what is to come.
+                continue
             if row.state == PUBLISHED:
                 tasks.append((_stub(row), _bind(self._delete, row, items)))
             elif row.state in (SENDING, UNKNOWN):
                 items.append(RetractItem(row.key, row.channel, row.platform, row.url, "in-flight",
                                          t("outcome not known yet; run `campaignctl reconcile` "
-                                           "and then retract again")))
+                                           "and then retract again"), row.target))
         self._deadline_at = self.clock() + self.settings.deadline
         self._run(tasks)
         summary.items = sorted(items, key=lambda i: i.key)
@@ -656,14 +659,16 @@ class Publisher:
                 outcome, message = "failed", type(exc).__name__
                 break
         self.ledger.finish_retraction(record, row.key, outcome, message, self.clock())
-        item = RetractItem(row.key, row.channel, row.platform, row.url, outcome, message)
+        item = RetractItem(row.key, row.channel, row.platform, row.url, outcome, message,
+                           row.target)
         with self._lock:
             items.append(item)
         return self._result(_stub(row), outcome, message, row)
 
 
 def _stub(row: OccurrenceStatus) -> PlanEntry:
-    return PlanEntry(row.campaign, row.post, row.channel, row.platform, row.at)
+    return PlanEntry(row.campaign, row.post, row.channel, row.platform, row.at,
+                     target=row.target)
 
 
 def _bind(fn: Callable[..., EntryResult], *args: Any) -> Callable[[], EntryResult]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from ..models import PublishOutcome
+from ..models import PublishOutcome, Target
 
 # Outcomes of one entry in a run.
 O_PUBLISHED = PublishOutcome.PUBLISHED
@@ -22,7 +22,7 @@ O_WOULD_SEND = PublishOutcome.WOULD_SEND  # dry run
 class EntryResult:
     """What happened to one (occurrence, channel) in a run."""
 
-    key: str
+    key: str  # its ledger row's: the occurrence key, plus "#sandbox" for a sandbox send
     campaign: str
     post: str
     channel: str
@@ -33,11 +33,13 @@ class EntryResult:
     platform_id: str | None = None
     reason: str | None = None
     payload: dict[str, Any] | None = None  # dry run: exactly what would be sent
+    target: str = Target.LIVE  # where it was (or would be) sent
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-able dict for `--json`."""
         out = {k: getattr(self, k) for k in ("key", "campaign", "post", "channel", "platform",
-                                             "outcome", "url", "platform_id", "reason")}
+                                             "outcome", "url", "platform_id", "reason",
+                                             "target")}
         out["at"] = self.at.isoformat()
         if self.payload is not None:
             out["payload"] = self.payload
@@ -80,6 +82,7 @@ class RetractItem:
     url: str | None
     outcome: str  # deleted | manual | failed | in-flight
     message: str | None = None
+    target: str = Target.LIVE
 
     def to_json(self) -> dict[str, Any]:
         return dict(self.__dict__)

@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..i18n import language, t
-from .text import fmt_number, fmt_rate
+from ..models import Target
+from .text import fmt_number, fmt_rate, simulated_note
 
 if TYPE_CHECKING:
     from .metrics import CampaignReport, Report, ReportGap
@@ -54,6 +55,10 @@ h3{font-size:17px;margin:22px 0 8px}
 .card .label{color:var(--muted);font-size:13px}
 .card .big{font-size:28px;font-weight:700;display:block}
 .card .note{color:var(--muted);font-size:12px}
+.banner{background:#fff4d6;border:2px solid #c98a00;border-radius:8px;padding:10px 14px;
+ font-weight:600;margin:0 0 16px}
+.badge{background:#c98a00;color:#fff;border-radius:4px;font-size:13px;padding:2px 6px;
+ vertical-align:middle}
 .plain{background:#eef6f1;border-left:4px solid var(--accent);padding:10px 14px;border-radius:6px}
 table{border-collapse:collapse;width:100%;background:var(--card)}
 th,td{padding:6px 8px;border-bottom:1px solid var(--line);text-align:right;vertical-align:middle}
@@ -267,6 +272,9 @@ def report_html(report: Report, title: str | None = None) -> str:
                                      "numbers."))
             + " " + _e(t("Report made {when}.", when=_dt(report["generated_at"]).strftime(
                 "%d %b %Y %H:%M %Z"))) + "</p>"]
+    note = simulated_note(report)
+    if note:
+        body.append(f'<p class="banner" role="note" data-simulated="true">{_e(note)}</p>')
     if not campaigns:
         body.append('<p class="plain">' + _e(t("Nothing has been published yet, so there is "
                                                 "nothing to measure.")) + "</p>")
@@ -345,8 +353,11 @@ def _measured_note(c: CampaignReport) -> str:
 
 def _campaign_section(page: _Page, c: CampaignReport) -> str:
     cid = c["campaign"]
-    out = [f'<section class="campaign" data-campaign="{_e(cid)}">',
-           f'<h2>{_e(c["name"])}</h2>',
+    target = c.get("target", Target.LIVE)
+    badge = (f' <span class="badge">{_e(t("SANDBOX (simulated)"))}</span>'
+             if target == Target.SANDBOX else "")
+    out = [f'<section class="campaign" data-campaign="{_e(cid)}" data-target="{_e(target)}">',
+           f'<h2>{_e(c["name"])}{badge}</h2>',
            f'<p class="sub">{_e(cid)} · {_e(t("times in {zone}", zone=c["timezone"]))}'
            + _measured_note(c) + "</p>",
            _headline(c), _plain_words(c)]

@@ -41,7 +41,7 @@ from zoneinfo import ZoneInfo
 
 from ..errors import AuthError, CampaignctlError, RateLimited
 from ..i18n import t
-from ..models import Campaign, OccurrenceState, Published
+from ..models import Campaign, OccurrenceState, Published, Target
 from .conversions import ConversionJoin, ConversionRow, join_conversions
 
 if TYPE_CHECKING:
@@ -128,10 +128,11 @@ def _budget(channel: Any) -> int:
     return max(1, int(channel.limits.requests_per_window))
 
 
-def published_rows(ledger: Ledger, campaign: str | None,
-                    since: datetime | None) -> list[OccurrenceStatus]:
-    """The published occurrences of the selection (all, or those published since ``since``)."""
-    return [r for r in ledger.status(campaign, state=OccurrenceState.PUBLISHED)
+def published_rows(ledger: Ledger, campaign: str | None, since: datetime | None,
+                   target: str | None = None) -> list[OccurrenceStatus]:
+    """The published occurrences of the selection (all, or those published since ``since``;
+    on one target when given)."""
+    return [r for r in ledger.status(campaign, state=OccurrenceState.PUBLISHED, target=target)
             if since is None or (r.published_at or r.at) >= since]
 
 
@@ -218,11 +219,18 @@ class _Collector:
 
 
 def collect(ledger: Ledger, channel_for: Callable[[str], Any], *, now: datetime,
-            campaign: str | None = None, since: datetime | None = None) -> Collection:
+            campaign: str | None = None, since: datetime | None = None,
+            target: str | None = None, channels: Iterable[str] | None = None) -> Collection:
     """Ask every channel for the numbers of every published post and store one snapshot per
-    post (values or a gap with its reason). Never raises for a platform's failure."""
+    post (values or a gap with its reason). Never raises for a platform's failure.
+
+    ``target`` (and ``channels``) narrow it to the posts ``channel_for`` reaches: a sandbox
+    post's id means nothing to the real platform, nor a live one's to the sandbox."""
+    wanted = None if channels is None else set(channels)
     by_channel: dict[str, list[OccurrenceStatus]] = defaultdict(list)
-    for row in published_rows(ledger, campaign, since):
+    for row in published_rows(ledger, campaign, since, target):
+        if wanted is not None and row.channel not in wanted:
+            continue
         if row.platform_id:
             by_channel[row.channel].append(row)
     collector = _Collector(now)
@@ -286,6 +294,7 @@ class PostReport(TypedDict):
     """One published occurrence in the report, with its latest numbers and their history."""
 
     key: str
+    target: str  # live | sandbox (simulated numbers)
     campaign: str
     post: str
     channel: str
@@ -319,9 +328,11 @@ class ChannelReport(Totals):
 
 
 class CampaignReport(Totals):
-    """One campaign: its totals, its channels and posts, and when its audience responded."""
+    """One campaign on one target: its totals, its channels and posts, and when its audience
+    responded. A campaign rehearsed and published live has two, never mixed."""
 
     campaign: str
+    target: str  # live | sandbox (simulated numbers)
     name: str
     timezone: str
     conversions: int | float | None
@@ -346,6 +357,7 @@ class ReportGap(TypedDict):
     reason: str
     taken_at: str | None
     numbers_from: str | None
+    target: str
 
 
 class Report(TypedDict, total=False):
@@ -353,6 +365,7 @@ class Report(TypedDict, total=False):
 
     generated_at: str
     metric_map: dict[str, dict[str, list[str]]]
+    simulated: bool  # some numbers are the sandbox's, not a platform's
     campaigns: list[CampaignReport]
     gaps: list[ReportGap]
     collected: dict[str, Any] | None
@@ -421,7 +434,8 @@ def _post_report(row: OccurrenceStatus, snaps: Sequence[Snapshot], cid: str,
     if latest["engagement"]:
         response.at_publish(published, latest["engagement"])
     return {  # type: ignore[typeddict-item]
-        "key": row.key, "campaign": cid, "post": row.post, "channel": row.channel,
+        "key": row.key, "target": row.target, "campaign": cid, "post": row.post,
+        "channel": row.channel,
         "platform": row.platform, "at": row.at.astimezone(response.tz).isoformat(),
         "published_at": published.isoformat(), "url": row.url,
         "platform_id": row.platform_id,
@@ -440,7 +454,7 @@ def _gap_entry(post: PostReport, last: Snapshot | None) -> ReportGap:
             "channel": post["channel"], "platform": post["platform"],
             "reason": post["gap"],  # type: ignore[typeddict-item]
             "taken_at": last["taken_at"].isoformat() if last else None,
-            "numbers_from": post["measured_at"]}
+            "numbers_from": post["measured_at"], "target": post["target"]}
 
 
 def _attach_conversions(posts: list[PostReport], conversions: Sequence[ConversionRow] | None,
@@ -491,7 +505,8 @@ def _campaign_report(cid: str, rows: Sequence[OccurrenceStatus],
     ranked = sorted((p for p in posts if p["engagement"]),
                     key=lambda p: (-(p["engagement"] or 0), -(p["reach"] or 0), p["key"]))
     return {  # type: ignore[typeddict-item]
-        "campaign": cid, "name": camp.name if camp else cid, "timezone": tz_name,
+        "campaign": cid, "target": rows[0].target, "name": camp.name if camp else cid,
+        "timezone": tz_name,
         **_aggregate(posts),
         "conversions": conv["total"] if conv else None,
         "conversions_unmatched": conv["unmatched"] if conv else None,
@@ -512,19 +527,21 @@ def summarize(rows: Sequence[OccurrenceStatus], snapshots: Sequence[Snapshot],
     by_key: dict[str, list[Snapshot]] = defaultdict(list)
     for snap in snapshots:
         by_key[snap["key"]].append(snap)
-    per_campaign: dict[str, list[OccurrenceStatus]] = defaultdict(list)
+    # A campaign's live and sandbox numbers are reported apart (live first), never summed.
+    per_campaign: dict[tuple[str, bool], list[OccurrenceStatus]] = defaultdict(list)
     for row in rows:
-        per_campaign[row.campaign].append(row)
+        per_campaign[(row.campaign, row.target == Target.SANDBOX)].append(row)
     report: Report = {
         "generated_at": (now or datetime.now(timezone.utc)).isoformat(),
         "metric_map": {p: {k: list(v) for k, v in m.items()} for p, m in METRIC_MAP.items()},
+        "simulated": any(sandbox for _, sandbox in per_campaign),
         "campaigns": [], "gaps": [],
     }
-    for cid in sorted(per_campaign):
+    for cid, sandbox in sorted(per_campaign):
         camp = campaigns.get(cid)
         report["campaigns"].append(_campaign_report(
-            cid, per_campaign[cid], by_key, camp, camp.timezone if camp else default_tz,
-            conversions, best, report["gaps"]))
+            cid, per_campaign[(cid, sandbox)], by_key, camp,
+            camp.timezone if camp else default_tz, conversions, best, report["gaps"]))
     return report
 
 

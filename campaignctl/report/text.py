@@ -12,13 +12,15 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..i18n import t
+from ..models import Target
 
 if TYPE_CHECKING:
     from .metrics import Report
 
 NUMBERS = ("reach", "likes", "comments", "shares", "engagement", "conversions")
 CSV_COLUMNS = ("level", "campaign", "channel", "platform", "post", "key", "at", "reach",
-               "likes", "comments", "shares", "engagement", "rate", "conversions", "gap")
+               "likes", "comments", "shares", "engagement", "rate", "conversions", "gap",
+               "target")
 
 
 def fmt_number(value: int | float | None) -> str:
@@ -39,15 +41,29 @@ def csv_rows(report: Report) -> list[dict[str, Any]]:
     """One row per campaign, channel and post, with the same numbers as the JSON."""
     out = []
     for c in report["campaigns"]:
-        out.append({"level": "campaign", "campaign": c["campaign"], **_nums(c)})
+        target = c.get("target", Target.LIVE)
+        out.append({"level": "campaign", "campaign": c["campaign"], **_nums(c),
+                    "target": target})
         for ch in c["channels"]:
             out.append({"level": "channel", "campaign": c["campaign"], "channel": ch["channel"],
-                        "platform": ch["platform"], **_nums(ch)})
+                        "platform": ch["platform"], **_nums(ch), "target": target})
         for p in c["posts"]:
             out.append({"level": "post", "campaign": c["campaign"], "channel": p["channel"],
                         "platform": p["platform"], "post": p["post"], "key": p["key"],
-                        "at": p["at"], **_nums(p), "gap": p["gap"] or ""})
+                        "at": p["at"], **_nums(p), "gap": p["gap"] or "", "target": target})
     return out
+
+
+def simulated_note(report: Report) -> str | None:
+    """The line that says a report's numbers (some or all) come from the sandbox."""
+    parts = [c.get("target") == Target.SANDBOX for c in report["campaigns"]]
+    if not any(parts):
+        return None
+    if all(parts):
+        return t("These are simulated numbers from the sandbox: nothing here reached a real "
+                 "platform.")
+    return t("Parts marked SANDBOX are simulated numbers from the sandbox, not a real "
+             "platform's; they are reported apart from the live numbers.")
 
 
 def _nums(item: Mapping[str, Any]) -> dict[str, Any]:
@@ -76,8 +92,12 @@ def report_table(report: Report, width: int = 140) -> str:
     if not report["campaigns"]:
         console.print(t("Nothing published yet: publish first (campaignctl publish), then "
                         "run the report again."))
+    note = simulated_note(report)
+    if note:
+        console.print(f"[bold]{note}[/bold]\n")
     for c in report["campaigns"]:
-        console.print(f"[bold]{c['name']}[/bold] ({c['campaign']}, {c['timezone']})")
+        label = " · " + t("SANDBOX (simulated)") if c.get("target") == Target.SANDBOX else ""
+        console.print(f"[bold]{c['name']}[/bold] ({c['campaign']}, {c['timezone']}){label}")
         console.print(t("Reach {reach} · engagement {eng} ({rate}) · {posts} posts, {gaps} "
                         "with gaps", reach=fmt_number(c["reach"]), eng=fmt_number(c["engagement"]),
                         rate=fmt_rate(c["rate"]), posts=c["post_count"], gaps=c["gaps"])

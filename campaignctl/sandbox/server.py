@@ -11,14 +11,17 @@ requests) is in core.py; each platform module answers requests in its platform's
 
 Control API (JSON):
     GET  /_sandbox/health                    {"ok": true, "platforms": [...], "workspace":
-                                              "/path" or null} (cheap: is a sandbox there,
-                                              and whose world does it hold?)
+                                              "/path" or null, "state": the file its world
+                                              is kept in, or null} (cheap: is a sandbox
+                                              there, and whose world does it hold?)
     GET  /_sandbox/posts                     every emulator's stored posts
     GET  /_sandbox/requests?platform=x       requests received (headers minus Authorization)
     POST /_sandbox/config/<platform>         {"latency_ms": 50, "rate_limit": {"requests": 5,
                                               "window_seconds": 60}, "faults": [
                                               {"kind": "5xx", "count": 2, "path": "/2/tweets"}]}
-    POST /_sandbox/reset                     forget posts, requests, faults and config
+    POST /_sandbox/reset                     forget posts, requests, faults and config;
+                                              {"keep_config": true} keeps latency, rate
+                                              limits, faults and audience speed
 Fault kinds: "5xx", "429", "timeout_after_apply" (the request is applied, then the connection
 drops with no answer), "expired_token".
 """
@@ -118,6 +121,9 @@ class Sandbox:
         self._server = _Server((host, port), _Handler)
         self._server.sandbox = self
         self._thread: threading.Thread | None = None
+        # The file its world was loaded from: a workspace's sandbox answers with it, so
+        # that workspace's commands can tell it from another one's.
+        self.state_path: Path | None = None
         for name, emulator in self.emulators.items():
             emulator.base_url = f"{self.url}/{name}"
 
@@ -165,7 +171,9 @@ class Sandbox:
         tmp.replace(path)
 
     def load_state(self, path: Path) -> bool:
-        """Restore what save_state kept; False (and a fresh world) if unreadable."""
+        """Restore what save_state kept; False (and a fresh world) if unreadable. Either way
+        ``path`` is where this sandbox's world belongs from now on."""
+        self.state_path = path
         try:
             saved = pickle.loads(path.read_bytes())
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError,
@@ -187,10 +195,13 @@ class Sandbox:
                 out[name] = em.posts()
         return out
 
-    def reset(self) -> None:
+    def reset(self, *, keep_config: bool = False) -> None:
+        """Forget every post, upload, issued token and request; and the configuration
+        (latency, rate limits, faults) too unless ``keep_config``."""
         for em in self.emulators.values():
             with em.lock:
-                em.config = EmulatorConfig()
+                if not keep_config:
+                    em.config = EmulatorConfig()
                 em.requests.clear()
                 em._window = []
                 em.reset()
@@ -198,8 +209,9 @@ class Sandbox:
     def control(self, req: Request) -> Response:
         parts = [p for p in req.path.split("/") if p]
         if req.method == "GET" and parts == ["health"]:
+            state = None if self.state_path is None else str(self.state_path)
             return Response(200, {"ok": True, "platforms": sorted(self.emulators),
-                                  "workspace": self.workspace})
+                                  "workspace": self.workspace, "state": state})
         if req.method == "GET" and parts == ["posts"]:
             return Response(200, self.all_posts())
         if req.method == "GET" and parts == ["requests"]:
@@ -215,7 +227,8 @@ class Sandbox:
                 return Response(400, {"error": str(exc)})
             return Response(200, {"ok": True})
         if req.method == "POST" and parts == ["reset"]:
-            self.reset()
+            body = req.json()
+            self.reset(keep_config=isinstance(body, dict) and bool(body.get("keep_config")))
             return Response(200, {"ok": True})
         return Response(404, {"error": "unknown control call"})
 

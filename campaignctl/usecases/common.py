@@ -10,7 +10,7 @@ from typing import Any
 from .. import selectors
 from ..channels import channel_for
 from ..errors import UsageError, ValidationFailed
-from ..models import Campaign, PlanEntry, Workspace
+from ..models import Campaign, PlanEntry, Target, Workspace
 from ..planner import build_plan
 
 from ..ledger import Ledger, resolve_url
@@ -70,15 +70,19 @@ def publisher_for(workspace: Workspace, ledger: Ledger, sandbox_url: str | None,
                   on_result: Callable[[Any], None] | None = None,
                   on_upload: Callable[[PlanEntry, int, int], None] | None = None) -> Publisher:
     """A Publisher for the workspace's accounts, each routed to the sandbox if it says so
-    (or all of them, with ``force_sandbox``)."""
+    (or all of them, with ``force_sandbox``), and told which target each one is."""
     def channel(name: str):  # type: ignore[no-untyped-def]
         return channel_for(workspace, name, sandbox_url=sandbox_url,
                            force_sandbox=force_sandbox)
 
+    def target(name: str) -> Target:
+        return workspace.target_of(name, force_sandbox)
+
     settings = PublishSettings(catch_up=timedelta(seconds=workspace.catch_up_seconds))
     if concurrency is not None:
         settings = settings.replace(concurrency=concurrency)
-    return Publisher(ledger, channel, settings, on_result=on_result, on_upload=on_upload)
+    return Publisher(ledger, channel, settings, on_result=on_result, on_upload=on_upload,
+                     target_for=target)
 
 
 def plan_entries(workspace: Workspace, campaigns: Sequence[Campaign], selection: Selection, *,

@@ -48,7 +48,7 @@ def approve_job(workspace: Workspace, campaigns: Sequence[Campaign], selection: 
                            what=what),
                          t("check the dates with `campaignctl plan`"))
     with open_ledger(workspace) as ledger:
-        return entries, governance.approve(ledger, entries, by=by, now=now)
+        return entries, governance.approve(ledger, entries, by=by, now=now, workspace=workspace)
 
 
 def approvals_job(workspace: Workspace, campaigns: Sequence[Campaign],

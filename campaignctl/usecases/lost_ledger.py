@@ -143,8 +143,8 @@ def candidates(ledger: Ledger, entries: Sequence[PlanEntry], *,
              and (due_from is None or e.at >= due_from)
              and (due_until is None or e.at <= due_until)
              and not Ledger.is_retracted(markers, e.campaign, e.post, e.channel)]
-    rows = ledger.rows([e.key for e in maybe])
-    return [e for e in maybe if e.key not in rows or rows[e.key].sendable]
+    rows = ledger.rows([e.row_key for e in maybe])
+    return [e for e in maybe if e.row_key not in rows or rows[e.row_key].sendable]
 
 
 class PlatformLookUp:
@@ -194,8 +194,8 @@ class PlatformLookUp:
                 results.append(_result(e, O_UNKNOWN, reason))
             else:
                 continue
-            settled.add(e.key)
-        return results, [e for e in entries if e.key not in settled]
+            settled.add(e.row_key)
+        return results, [e for e in entries if e.row_key not in settled]
 
     def _find(self, entry: PlanEntry, now: datetime) -> tuple[Published | None, str | None]:
         """(the post found, None), (None, None) when it is not there, or (None, why the
@@ -215,7 +215,7 @@ class PlatformLookUp:
                 unknown: str | None = None) -> None:
         assert entry.rendered is not None
         self.ledger.ensure([entry], now)
-        claim = self.ledger.claim(entry.key, entry.rendered.payload(), now=now,
+        claim = self.ledger.claim(entry.row_key, entry.rendered.payload(), now=now,
                                   content_hash=entry.rendered.content_hash())
         if claim is None:  # another run holds it, and looks for the post itself
             return
@@ -230,11 +230,11 @@ def not_found(looked_at: Sequence[PlanEntry], results: Sequence[EntryResult]) ->
     nothing: a later publish sends it when it is due)."""
     settled = {r.key for r in results}
     return [_result(e, O_SKIPPED, t("not on the platform; not recorded"))
-            for e in looked_at if e.key not in settled]
+            for e in looked_at if e.row_key not in settled]
 
 
 def _result(entry: PlanEntry, outcome: str, reason: str,
             found: Published | None = None) -> EntryResult:
-    return EntryResult(entry.key, entry.campaign, entry.post, entry.channel, entry.platform,
+    return EntryResult(entry.row_key, entry.campaign, entry.post, entry.channel, entry.platform,
                        entry.at, outcome, found.url if found else None,
-                       found.platform_id if found else None, reason)
+                       found.platform_id if found else None, reason, target=entry.target)

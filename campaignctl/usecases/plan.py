@@ -108,6 +108,8 @@ def plan_job(workspace: Workspace, campaigns: Sequence[Campaign], *,
     """
     plan = build_plan(workspace, campaigns, start=start, end=end, channel=channel, now=now)
     entries = plan.entries
+    for e in entries:  # on the target its account publishes to now, as publish would send it
+        e.target = workspace.target_of(e.channel)
     window = timedelta(seconds=workspace.catch_up_seconds)
     report = PlanReport([], plan.problems)
     url = ledger_url(workspace) if read_ledger is not None else None

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from .. import governance
 from ..ledger import Ledger
-from ..models import PlanEntry, Workspace
+from ..models import PlanEntry, Workspace, row_key
 from ..publish import PublishSettings
 from .plan import LedgerView
 
@@ -29,10 +29,14 @@ def read_ledger(url: str, workspace: Workspace, entries: Sequence[PlanEntry],
         gated = governance.gate(ledger, workspace, entries, horizon, oldest=oldest,
                                 audit=False)
         markers = ledger.retraction_markers()
-        rows = ledger.rows([e.key for e in entries])
-        holds = ledger.channel_holds(now)
+        # Each entry's row on the target its account publishes to now.
+        on_target = {e.key: e.row_key for e in entries}
+        found = ledger.rows(list(on_target.values()))
+        held = ledger.channel_holds(now)  # by channel, "#sandbox" for a sandbox's own
+        holds = {e.channel: held[rk] for e in entries
+                 if (rk := row_key(e.channel, e.target)) in held}
     return LedgerView(
-        rows=rows,
+        rows={key: found[rk] for key, rk in on_target.items() if rk in found},
         governed={e.key: g.reason or "" for e, g in zip(entries, gated) if g is not e},
         retracted={e.key for e in entries
                    if Ledger.is_retracted(markers, e.campaign, e.post, e.channel)},

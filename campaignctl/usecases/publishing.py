@@ -45,6 +45,8 @@ def publish_job(workspace: Workspace, campaigns: Sequence[Campaign], *, now: dat
         with routed(workspace, names, sandbox, sandbox_url) as url:
             publisher = publisher_for(workspace, ledger, url, sandbox, concurrency=concurrency,
                                       on_result=on_result, on_upload=on_upload)
+            # On their targets before the gate, which reads and audits each entry's own row.
+            entries = publisher.targeted(entries)
             lookup = None
             if lookup_first and not dry_run:
                 lookup = lost_ledger.PlatformLookUp(workspace, ledger, url, sandbox)
@@ -137,6 +139,8 @@ def _reconcile_from_platform(workspace: Workspace, campaigns: Sequence[Campaign]
                              now: datetime, sandbox: bool, sandbox_url: str | None) -> Any:
     entries = plan_entries(workspace, campaigns, Selection(), now=now, until=now,
                            render_all=True)
+    for e in entries:  # each looked up, and recorded, on the target its sends go to
+        e.target = workspace.target_of(e.channel, sandbox or bool(sandbox_url))
     names = sorted({e.channel for e in entries})
     with open_ledger(workspace) as ledger, routed(workspace, names, sandbox, sandbox_url) as url:
         lookup = lost_ledger.PlatformLookUp(workspace, ledger, url, sandbox,

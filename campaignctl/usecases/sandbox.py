@@ -6,6 +6,8 @@ CAMPAIGNCTL_SANDBOX_URL) is used as told; otherwise only a sandbox that says, in
 answer, that it serves this workspace — the one `campaignctl sandbox` recorded in
 .campaignctl/sandbox/running.json while it serves, or one on the default port. A sandbox
 another workspace started on the same machine is never used unless named.
+
+`sandbox reset` empties that world, with the ledger's sandbox rows.
 """
 
 from __future__ import annotations
@@ -17,17 +19,25 @@ import socket
 import urllib.error
 import urllib.request
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from .. import governance
 from ..channels.base import DEFAULT_SANDBOX_URL
 from ..errors import UsageError
 from ..i18n import t
+from ..ledger import A_SANDBOX_RESET
 from ..models import Workspace
 from ..sandbox import REHEARSAL_AUDIENCE_SPEED, Sandbox
+from .common import open_ledger
 
 SANDBOX_STATE = "sandbox/state.pickle"
 SANDBOX_RUNNING = "sandbox/running.json"  # the URL of `campaignctl sandbox` while it serves
+# Tokens the emulators issued on refresh (channels.secrets_for keeps them there for sandbox
+# accounts): an emptied world no longer knows them.
+SANDBOX_TOKENS = "sandbox-tokens.json"
 
 
 def health(url: str, attempts: int = 1, timeout: float = 3.0) -> dict[str, Any] | None:
@@ -204,3 +214,74 @@ def saved_posts(workspace_root: Any) -> dict | None:
         return sandbox.all_posts() if sandbox.load_state(state) else None
     finally:
         sandbox.stop()
+
+
+# --- sandbox reset ----------------------------------------------------------------------------
+
+@dataclass
+class ResetSummary:
+    """What `sandbox reset` emptied."""
+
+    deleted: dict[str, int] = field(default_factory=dict)  # ledger rows, by table
+    world_file: bool = False  # the saved world was removed
+    tokens_file: bool = False  # the emulators' refreshed tokens were removed
+    running: str | None = None  # a running sandbox emptied through its control API
+    foreign: str | None = None  # a sandbox that answers but keeps no world of this workspace
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-able dict."""
+        return dict(self.__dict__)
+
+
+def _running_sandbox(workspace: Workspace, url: str | None) -> tuple[str | None, str | None]:
+    """(the running sandbox to empty, a sandbox left alone because it is not this
+    workspace's). One named (``url``, CAMPAIGNCTL_SANDBOX_URL) is emptied: the sends went
+    there. Otherwise only this workspace's own (see running_sandbox)."""
+    named = url or os.environ.get("CAMPAIGNCTL_SANDBOX_URL")
+    if named:
+        if answers(named, attempts=3):
+            return named, None
+        if url:
+            raise UsageError(t("no sandbox answers at {url}", url=url),
+                             t("start one with `campaignctl sandbox`, or leave out the URL"))
+        return None, None
+    own = running_sandbox(workspace.root)
+    if own:
+        return own, None
+    answer = health(DEFAULT_SANDBOX_URL)
+    if answer is None:
+        return None, None
+    kept = answer.get("state")  # a sandbox that keeps this workspace's world is its own too
+    state = workspace.state_dir / SANDBOX_STATE
+    if kept and Path(kept).resolve() == state.resolve():
+        return DEFAULT_SANDBOX_URL, None
+    return None, DEFAULT_SANDBOX_URL
+
+
+def _remove(path: Path) -> bool:
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        return False
+    return True
+
+
+def reset_job(workspace: Workspace, *, now: datetime, url: str | None = None,
+              by: str | None = None) -> ResetSummary:
+    """Empty the sandbox's world (a running one of this workspace, or ``url``, and the saved
+    one) and delete the ledger's sandbox rows, recording it in the audit trail. Live rows,
+    approvals, retraction markers and the audit trail stay as they are."""
+    state = workspace.state_dir / SANDBOX_STATE
+    running, foreign = _running_sandbox(workspace, url)
+    if running:
+        # Its latency and faults are the user's settings; only the world goes.
+        sandbox_call(running, "reset", {"keep_config": True})
+    summary = ResetSummary(world_file=_remove(state),
+                           tokens_file=_remove(workspace.state_dir / SANDBOX_TOKENS),
+                           running=running, foreign=foreign)
+    with open_ledger(workspace) as ledger:
+        summary.deleted = ledger.forget_sandbox()
+        governance.record(ledger, A_SANDBOX_RESET, by, now, details={
+            "deleted": summary.deleted, "world_file": summary.world_file,
+            "running": running})
+    return summary
