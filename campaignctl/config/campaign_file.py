@@ -119,22 +119,21 @@ def _load_campaign(path: Path, ctx: _Context) -> tuple[Campaign | None, list[Pro
     if data is None:  # the walk gave up; its problem says why
         return None, problems
 
-    head: _CampaignHead | None = None
-    try:
-        head = _CampaignHead.model_validate(data)
-    except ValidationError as exc:
-        problems += _problems_from(exc, file, marks, top, _CAMPAIGN_KEYS)
+    head, wrong, kept, found = _validate_head(data, file, marks, top)
+    problems += found
     if head is not None:
-        problems += _check_head(head, ctx.workspace.accounts, file, marks, top)
+        problems += _check_head(head, ctx.workspace.accounts, file, marks, top, kept)
 
     # Even when the head is broken, check every post: users want all problems at once.
     raw_channels = data.get("channels") if head is None else head.channels
     campaign_channels = (raw_channels if isinstance(raw_channels, list)
                          and all(isinstance(c, str) for c in raw_channels) else None)
-    posts, found = _load_posts(tree, data, campaign_channels, head is not None, ctx, file)
+    # A post without channels is only a mistake if the campaign's own list is known.
+    channels_known = head is not None and "channels" not in wrong
+    posts, found = _load_posts(tree, data, campaign_channels, channels_known, ctx, file)
     problems += found
 
-    if head is None:
+    if head is None or wrong:  # a head checked without its wrong keys is no campaign
         return None, problems
     if not head.posts:
         problems.append(Problem(t("this campaign has no posts"), file,
@@ -151,23 +150,82 @@ def _load_campaign(path: Path, ctx: _Context) -> tuple[Campaign | None, list[Pro
     return campaign, problems
 
 
+def _validate_head(data: dict[str, Any], file: str, marks: dict[str, Mark], top: Mark
+                   ) -> tuple[_CampaignHead | None, set[str], dict[str, list[int]],
+                              list[Problem]]:
+    """(head, the top-level keys that were wrong, where the head's list items were in the
+    file's lists when some were left out, their problems).
+
+    When some keys are wrong, the head is validated again without them (a wrong list item
+    or var alone is left out, a wrong id or `posts:` replaced), so the checks that need the
+    rest still run: the channel names, and every post with the workspace's time zone for a
+    wrong one. Such a head is for checking only, never made into a campaign.
+    """
+    try:
+        return _CampaignHead.model_validate(data), set(), {}, []
+    except ValidationError as exc:
+        problems = _problems_from(exc, file, marks, top, _CAMPAIGN_KEYS)
+        errors = exc.errors(include_url=False)
+    wrong = {str(err["loc"][0]) for err in errors if err["loc"]}
+    salvaged, kept = _without(data, errors)
+    try:
+        head = _CampaignHead.model_validate(salvaged)
+    except ValidationError:  # not expected: every wrong key is gone
+        head = None
+    return head, wrong, kept, problems
+
+
+def _without(data: dict[str, Any], errors: list[Any]
+             ) -> tuple[dict[str, Any], dict[str, list[int]]]:
+    """``data`` without what ``errors`` point at (the required keys get harmless values),
+    and for each list that lost items, the file's index of each item left."""
+    kept = dict(data)
+    indexes: dict[str, list[int]] = {}
+    drop: dict[str, set[Any]] = {}
+    for err in errors:
+        loc = err["loc"]
+        if not loc or loc[0] not in kept:
+            continue
+        value = kept[loc[0]]
+        inner = loc[1] if len(loc) > 1 else None
+        if loc[0] != "posts" and ((isinstance(value, list) and isinstance(inner, int))
+                                  or (isinstance(value, dict) and inner in value)):
+            drop.setdefault(loc[0], set()).add(inner)
+        else:
+            drop[loc[0]] = set()  # the whole key
+    for key, parts in drop.items():
+        value = kept.pop(key)
+        if parts and isinstance(value, list):
+            indexes[key] = [i for i in range(len(value)) if i not in parts]
+            kept[key] = [value[i] for i in indexes[key]]
+        elif parts:
+            kept[key] = {k: v for k, v in value.items() if k not in parts}
+    kept.setdefault("campaign", "campaign")
+    kept.setdefault("posts", [])
+    return kept, indexes
+
+
 def _check_head(head: _CampaignHead, accounts: dict[str, Account], file: str,
-                marks: dict[str, Mark], top: Mark) -> list[Problem]:
+                marks: dict[str, Mark], top: Mark, kept: dict[str, list[int]]
+                ) -> list[Problem]:
     """The campaign's own channels exist, and its blackouts end after they start."""
+    channels = head.channels or []
+    where = kept.get("channels") or range(len(channels))
     found = [_unknown_channel(name, file, marks, f"channels.{i}", top, accounts)
-             for i, name in enumerate(head.channels or []) if name not in accounts]
-    return found + _blackout_order(head.blackouts, "blackouts", marks, file)
+             for i, name in zip(where, channels) if name not in accounts]
+    return found + _blackout_order(head.blackouts, "blackouts", marks, file,
+                                   kept.get("blackouts"))
 
 
 def _load_posts(tree: _Tree, data: dict[str, Any], campaign_channels: list[str] | None,
-                head_ok: bool, ctx: _Context, file: str) -> tuple[list[Post], list[Problem]]:
+                channels_known: bool, ctx: _Context, file: str) -> tuple[list[Post], list[Problem]]:
     """Every item of ``posts:`` that has a valid shape, and the problems of all of them."""
     posts: list[Post] = []
     problems: list[Problem] = []
     ids: dict[str, int] = {}
     for i, (item_mark, post_marks) in enumerate(tree.items):
         post, found = _load_post(data["posts"][i], item_mark, post_marks, campaign_channels,
-                                 head_ok, ctx, file, i)
+                                 channels_known, ctx, file, i)
         problems += found
         if post is None:
             continue
@@ -212,8 +270,8 @@ class _PostCheck:
 
 
 def _load_post(raw: Any, item_mark: Mark, marks: dict[str, Mark],
-               campaign_channels: list[str] | None, head_ok: bool, ctx: _Context, file: str,
-               index: int) -> tuple[Post | None, list[Problem]]:
+               campaign_channels: list[str] | None, channels_known: bool, ctx: _Context,
+               file: str, index: int) -> tuple[Post | None, list[Problem]]:
     """One item of ``posts:`` -> (the Post if its shape is valid, its problems)."""
     try:
         spec = PostSpec.model_validate(raw)
@@ -226,7 +284,7 @@ def _load_post(raw: Any, item_mark: Mark, marks: dict[str, Mark],
     accounts = ctx.workspace.accounts
     _check_schedule(check)
     _check_content(check)
-    known = _check_channels(check, campaign_channels, head_ok, accounts)
+    known = _check_channels(check, campaign_channels, channels_known, accounts)
     _check_template(check, known, ctx)
     _check_options(check, known, accounts)
     post = Post(
@@ -269,8 +327,8 @@ def _check_content(check: _PostCheck) -> None:
             t("add `template: NAME` (templates/NAME.j2) or inline `text:`"), "content")
 
 
-def _check_channels(check: _PostCheck, campaign_channels: list[str] | None, head_ok: bool,
-                    accounts: dict[str, Account]) -> list[str]:
+def _check_channels(check: _PostCheck, campaign_channels: list[str] | None,
+                    channels_known: bool, accounts: dict[str, Account]) -> list[str]:
     """The post's channels exist and it has some; returns those channels.yaml defines."""
     spec = check.spec
     if spec.channels is not None:
@@ -283,7 +341,7 @@ def _check_channels(check: _PostCheck, campaign_channels: list[str] | None, head
                                                        f"channels.{i}", check.item_mark,
                                                        accounts))
     channels = spec.channels if spec.channels is not None else campaign_channels
-    if channels is None and head_ok:
+    if channels is None and channels_known:
         check.add(t("has no channels"), None,
                   t("add `channels:` to the campaign or to this post"))
     return [c for c in channels or [] if c in accounts]
