@@ -3,6 +3,8 @@
 pydantic checks each file's shape (the campaign's own keys, then each post on its own, so
 one bad post hides none of the others); the checks that need the workspace (channel names,
 template files, option fields, exactly-one-of rules) run afterwards on whatever passed.
+The templates and texts of a file that does not become a campaign are read here for
+undefined names (those of campaigns are read by the plan, which renders them).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from ..channels import limits_for, platforms
 from ..errors import Problem
 from ..i18n import t
 from ..models import Account, Campaign, Mark, Media, Post, Workspace
+from ..template_check import NameCheck, ProblemSet, var_names_of
 from .blackouts import _blackout_order, _blackouts
 from .marks import _document, _line_of, _Tree
 from .problems import _problems_from
@@ -33,6 +36,9 @@ class _Context:
     template_files: dict[Path, bool]
     template_answers: dict[tuple[str, tuple[str, ...]], Any]
     _template_names: list[str] | None = None
+    names: NameCheck | None = None
+    # Problems located in template files, each once, naming the posts that use it.
+    in_templates: ProblemSet = field(default_factory=ProblemSet)
 
     def exists(self, path: Path) -> bool:
         found = self.template_files.get(path)
@@ -76,19 +82,21 @@ def load_campaigns(workspace: Workspace, files: list[Path] | None = None
     seen: dict[str, str] = {}
     for path in files:
         with bulk_allocation():
-            campaign, found = _load_campaign(Path(path), ctx)
+            campaign, found, draft = _load_campaign(Path(path), ctx)
         if campaign is not None and campaign.id in seen:
             found.append(Problem(
                 t("campaign id {id!r} is already used by {other}", id=campaign.id,
                   other=seen[campaign.id]),
                 campaign.marks["campaign"].file, campaign.marks["campaign"].line,
                 t("give each campaign its own id"), code="duplicate"))
-        found.sort(key=lambda p: p.line or 0)
-        problems += found
         if campaign is not None and not any(p.is_error for p in found):
             seen[campaign.id] = campaign.marks["campaign"].file
             campaigns.append(campaign)
-    return campaigns, problems
+        elif draft is not None:  # no plan will render it: read its templates here
+            found += _check_names(draft, ctx)
+        found.sort(key=lambda p: p.line or 0)
+        problems += found
+    return campaigns, problems + ctx.in_templates.items
 
 
 def _display(path: Path, root: Path) -> str:
@@ -101,15 +109,28 @@ def _display(path: Path, root: Path) -> str:
             return str(path)
 
 
-def _load_campaign(path: Path, ctx: _Context) -> tuple[Campaign | None, list[Problem]]:
-    """One campaign file -> (the campaign if it could be built, its problems)."""
+@dataclass
+class _Draft:
+    """What a file that may not become a campaign still tells about its posts' content."""
+
+    data: dict[str, Any]
+    tree: _Tree
+    campaign_vars: list[str]
+    campaign_channels: list[str] | None
+    file: str
+
+
+def _load_campaign(path: Path, ctx: _Context
+                   ) -> tuple[Campaign | None, list[Problem], _Draft | None]:
+    """One campaign file -> (the campaign if it could be built, its problems, what its posts
+    read, when the file could be read)."""
     file = _display(path, ctx.workspace.root)
     node, problem = _document(
         path, file, t("the campaign file is empty"),
         t("a campaign file must be a mapping (campaign:, posts:, ...)"),
         t("start it with `campaign: my-campaign` and a `posts:` list"))
     if problem is not None:
-        return None, [problem]
+        return None, [problem], None
 
     tree = _Tree(file, split="posts")
     marks: dict[str, Mark] = {}
@@ -117,7 +138,7 @@ def _load_campaign(path: Path, ctx: _Context) -> tuple[Campaign | None, list[Pro
     top = tree.mark(node)
     problems = list(tree.problems)
     if data is None:  # the walk gave up; its problem says why
-        return None, problems
+        return None, problems, None
 
     head, wrong, kept, found = _validate_head(data, file, marks, top)
     problems += found
@@ -132,9 +153,11 @@ def _load_campaign(path: Path, ctx: _Context) -> tuple[Campaign | None, list[Pro
     channels_known = head is not None and "channels" not in wrong
     posts, found = _load_posts(tree, data, campaign_channels, channels_known, ctx, file)
     problems += found
+    draft = _Draft(data, tree, var_names_of(head.vars if head else data.get("vars")),
+                   campaign_channels, file)
 
     if head is None or wrong:  # a head checked without its wrong keys is no campaign
-        return None, problems
+        return None, problems, draft
     if not head.posts:
         problems.append(Problem(t("this campaign has no posts"), file,
                                 _line_of(marks, ("posts",), top),
@@ -147,7 +170,40 @@ def _load_campaign(path: Path, ctx: _Context) -> tuple[Campaign | None, list[Pro
         blackouts=_blackouts(head.blackouts, tz, "blackouts", marks), path=path,
         mark=top, marks=marks,
     )
-    return campaign, problems
+    return campaign, problems, draft
+
+
+def _check_names(draft: _Draft, ctx: _Context) -> list[Problem]:
+    """The undefined names in the text of every post, and in the template of every post with
+    a known channel, even a post that is itself wrong: those in the file (inline texts) are
+    returned; those in template files go to ``ctx.in_templates``."""
+    names = ctx.names = ctx.names or NameCheck(ctx.workspace.root)
+    accounts = ctx.workspace.accounts
+    label = draft.data.get("campaign")
+    label = label if isinstance(label, str) else Path(draft.file).stem
+    in_file = ProblemSet()
+    for i, (item_mark, marks) in enumerate(draft.tree.items):
+        raw = draft.data["posts"][i]
+        if not isinstance(raw, dict):
+            continue
+        known = {"campaign_vars": draft.campaign_vars,
+                 "post_vars": var_names_of(raw.get("vars"))}
+        text, template = raw.get("text"), raw.get("template")
+        if isinstance(text, str):  # a post with both renders its text
+            in_file.add(names.problems(text=text, mark=marks.get("text") or item_mark, **known))
+            continue
+        if not isinstance(template, str):
+            continue
+        channels = raw.get("channels")
+        if not (isinstance(channels, list) and all(isinstance(c, str) for c in channels)):
+            channels = draft.campaign_channels or []
+        post_id = raw.get("id") if isinstance(raw.get("id"), str) else f"posts.{i}"
+        for channel in [c for c in channels if c in accounts]:  # each has its own file
+            file = names.template_file(template, channel, accounts[channel].platform)
+            if file is not None:
+                ctx.in_templates.add(names.problems(template_file=file, **known),
+                                     used_by=f"{label}/{post_id}")
+    return in_file.items
 
 
 def _validate_head(data: dict[str, Any], file: str, marks: dict[str, Mark], top: Mark
