@@ -167,6 +167,35 @@ class _Reading:
     reads: list[_Read] = field(default_factory=list)
     bound: set[str] = field(default_factory=set)
     syntax: list[tuple[str | None, str | None, int]] = field(default_factory=list)
+    # The var names the reads need, each once: (as a var, as a campaign var, as a post
+    # var); and whether some read fails whatever the vars. Thousands of posts share a
+    # template: each is then checked with a few set lookups.
+    needs: tuple[frozenset[str], frozenset[str], frozenset[str]] | None = None
+    fails: bool = False
+
+    def sound(self, campaign_vars: Collection[str], post_vars: Collection[str]) -> bool:
+        """True when every read is defined for a post with these vars."""
+        if self.needs is None:
+            self._summarize()
+        assert self.needs is not None
+        anywhere, of_campaign, of_post = self.needs
+        return not (self.syntax or self.fails) and all(
+            n in post_vars or n in campaign_vars for n in anywhere) and all(
+            n in campaign_vars for n in of_campaign) and all(n in post_vars for n in of_post)
+
+    def _summarize(self) -> None:
+        groups: dict[tuple[str, ...] | None, set[str]] = {
+            None: set(), ("vars",): set(), ("campaign", "vars"): set(), ("post", "vars"): set()}
+        for read in self.reads:
+            if _defined(read, self.bound, (), ()):
+                continue
+            if read.path in groups:
+                groups[read.path].add(read.name)
+            else:
+                self.fails = True
+        self.needs = (frozenset(groups[None] | groups[("vars",)]),
+                      frozenset(groups[("campaign", "vars")]),
+                      frozenset(groups[("post", "vars")]))
 
 
 class _Unknown(Exception):
@@ -210,13 +239,11 @@ class NameCheck:
             reading = self._text(text)
         else:
             return []
-        if reading is None:
+        if reading is None or reading.sound(campaign_vars, post_vars):
             return []
+        missing = tuple(r for r in reading.reads
+                        if not _defined(r, reading.bound, campaign_vars, post_vars))
         var_names = {*campaign_vars, *post_vars}
-        missing = tuple(r for r in reading.reads if not _defined(
-            r, reading.bound, var_names, campaign_vars, post_vars))
-        if not missing and not reading.syntax:
-            return []
         key = (*key, missing, frozenset(var_names), mark)
         found = self._found.get(key)
         if found is None:
@@ -389,17 +416,19 @@ def _scan(node: Any, forced: bool, file: str | None, line: int, reads: list[_Rea
         _scan(child, strict, file, line, reads)
 
 
-def _defined(read: _Read, bound: Collection[str], var_names: Collection[str],
-             campaign_vars: Collection[str], post_vars: Collection[str]) -> bool:
-    if read.path is None:
-        return read.name in var_names or read.name in bound or read.name in _ALWAYS_BOUND
-    if read.path[0] in bound or read.name.startswith("_") or hasattr(dict, read.name):
+def _defined(read: _Read, bound: Collection[str], campaign_vars: Collection[str],
+             post_vars: Collection[str]) -> bool:
+    name, path = read.name, read.path
+    if path is None:
+        return (name in post_vars or name in campaign_vars or name in bound
+                or name in _ALWAYS_BOUND)
+    if path[0] in bound or name.startswith("_") or hasattr(dict, name):
         return True  # rebound by the template; unsafe (the sandbox says); a dict method
-    if read.path in _VAR_NAMESPACES:
-        names: Collection[str] = {("vars",): var_names, ("campaign", "vars"): campaign_vars,
-                                  ("post", "vars"): post_vars}[read.path]
-        return read.name in names
-    return read.name in _NAMESPACE_KEYS[read.path]
+    if path == ("vars",):
+        return name in post_vars or name in campaign_vars
+    if path in _VAR_NAMESPACES:
+        return name in (campaign_vars if path[0] == "campaign" else post_vars)
+    return name in _NAMESPACE_KEYS[path]
 
 
 def var_names_of(values: Any) -> list[str]:

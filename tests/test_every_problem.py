@@ -153,3 +153,56 @@ def test_a_yaml_slip_in_one_file_hides_no_other_file(tmp_path, broken):
         assert [x for x in lines if x.startswith(f"campaigns/{name}:2: error: unknown channel")]
         assert [x for x in lines if x.startswith(f"campaigns/{name}:4: error: post p: at:")]
     assert len(lines) == 1 + 2 * 2
+
+
+def test_a_broken_post_still_has_its_template_read_for_every_undefined_name(tmp_path):
+    post = """\
+        campaign: {id}
+        channels: [x, facebook]
+        vars: {{place: Kantor}}
+        posts:
+          - id: p
+            at: 2026-13-01 09:00
+            template: pbb
+        """
+    root = _workspace(tmp_path, {"a.yaml": post.format(id="a"), "b.yaml": post.format(id="b")},
+                      {"pbb.j2": "Di {{ vars.plcae }}\n\n{{ tenggat }}\n",
+                       "pbb/facebook.j2": "{{ vars.place }} {{ kantor }}\n"})
+    code, lines = _run(root, "validate")
+    assert code == 1
+    assert [x for x in lines if x.startswith("templates/")] == [
+        "templates/pbb.j2:1: error: undefined variable vars.plcae (used by a/p, b/p) — "
+        "did you mean vars.place?",
+        "templates/pbb.j2:3: error: undefined variable tenggat (used by a/p, b/p) — "
+        "define it under vars: in the campaign or the post, or fix its spelling",
+        "templates/pbb/facebook.j2:1: error: undefined variable kantor (used by a/p, b/p) — "
+        "define it under vars: in the campaign or the post, or fix its spelling",
+    ]
+
+
+def test_a_template_is_read_for_known_channels_only_and_a_text_always(tmp_path):
+    root = _workspace(tmp_path, {"a.yaml": """\
+        campaign: a
+        posts:
+          - {id: p, at: 2026-12-01 09:00, template: pbb, channels: [nope]}
+          - {id: q, at: 2026-12-01 09:00, text: "{{ kantor }}", channels: [nope]}
+        """}, {"pbb.j2": "{{ tenggat }}\n"})
+    _, problems = _load(root)
+    assert [(p.line, p.code) for p in problems] == [
+        (3, "unknown-channel"), (4, "unknown-channel"), (4, "undefined-variable")]
+
+
+def test_a_valid_campaign_has_its_templates_read_by_the_plan_only(tmp_path):
+    root = _workspace(tmp_path, {"a.yaml": """\
+        campaign: a
+        channels: [x]
+        posts:
+          - {id: p, at: 2026-12-01 09:00, template: pbb}
+        """}, {"pbb.j2": "{{ a }}\n{{ b }}\n"})
+    campaigns, problems = _load(root)
+    assert [c.id for c in campaigns] == ["a"] and problems == []
+    code, lines = _run(root, "validate")
+    assert code == 1
+    assert [x.split(" (used")[0] for x in lines] == [
+        "templates/pbb.j2:1: error: undefined variable a",
+        "templates/pbb.j2:2: error: undefined variable b"]
