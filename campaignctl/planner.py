@@ -7,8 +7,7 @@ platform SDK.
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -19,6 +18,7 @@ from .errors import Problem, RenderError
 from .i18n import t
 from .models import SCHEDULED, Campaign, Mark, PlanEntry, RenderedPost, Workspace
 from .render import Renderer
+from .template_check import ProblemSet
 
 # How far an open-ended recurrence (no `until:`) is planned when no window is given.
 OPEN_ENDED_HORIZON = timedelta(days=366)
@@ -48,33 +48,8 @@ def campaign_bounds(campaign: Campaign, start: datetime | None, end: datetime | 
     return lo, hi
 
 
-class _ProblemSet:
-    """Problems in first-seen order, each once (a template error repeats per occurrence).
-
-    A problem located in a template file names the campaign/post(s) that use it: a reviewer
-    reading the annotation on the template sees which posts it breaks."""
-
-    def __init__(self) -> None:
-        self._items: list[Problem] = []
-        self._seen: dict[tuple, int] = {}
-        self._users: dict[int, list[str]] = {}
-
-    def add(self, problems: Iterable[Problem], used_by: str | None = None) -> None:
-        for p in problems:
-            key = (p.file, p.line, p.message, p.severity)
-            index = self._seen.get(key)
-            if index is None:
-                index = self._seen[key] = len(self._items)
-                self._items.append(p)
-            if used_by and p.file and p.file.startswith("templates/"):
-                users = self._users.setdefault(index, [])
-                if used_by not in users:
-                    users.append(used_by)
-
-    @property
-    def items(self) -> list[Problem]:
-        return [dataclasses.replace(p, message=p.message + t(" (used by {posts})", posts=", ".join(
-            self._users[i]))) if i in self._users else p for i, p in enumerate(self._items)]
+# The planner's own name for it, kept for importers.
+_ProblemSet = ProblemSet
 
 
 def build_plan(workspace: Workspace, campaigns: Sequence[Campaign], *,
@@ -86,8 +61,9 @@ def build_plan(workspace: Workspace, campaigns: Sequence[Campaign], *,
     """Expand, render and check every (occurrence, channel) of ``campaigns`` in the window.
 
     Skipped occurrences (blackouts) are listed with their reason and, unless
-    ``render_skipped``, not rendered. ``check=False`` skips the channel rules (publish
-    re-checks nothing it has validated already). Entries before ``render_from`` are listed
+    ``render_skipped``, not rendered. ``check=False`` skips the channel rules and the reading
+    of each rendered template for every undefined name (a render stops at the first); publish
+    re-checks nothing it has validated already. Entries before ``render_from`` are listed
     but not rendered: publish only records them as missed.
     """
     with bulk_allocation():
@@ -102,12 +78,13 @@ def _build_plan(workspace: Workspace, campaigns: Sequence[Campaign], *,
                 renderer: Renderer | None, now: datetime | None,
                 render_from: datetime | None) -> Plan:
     renderer = renderer or Renderer(workspace)
-    problems = _ProblemSet()
+    problems = ProblemSet()
     entries: list[PlanEntry] = []
     for campaign in campaigns:
         problems.add(schedule.schedule_problems(campaign, workspace.blackouts))
         lo, hi = campaign_bounds(campaign, start, end, now)
         rendered_by_post: dict[str, list[RenderedPost]] = {}
+        read: set[tuple[str, str]] = set()  # (post, channel) pairs whose names are checked
         posts_by_id = {p.id: p for p in campaign.posts}
         for occ in schedule.expand(campaign, lo, hi, workspace.blackouts):
             if post and occ.post != post:
@@ -126,6 +103,10 @@ def _build_plan(workspace: Workspace, campaigns: Sequence[Campaign], *,
                     continue
                 if render_from is not None and occ.at < render_from:
                     continue
+                if check and (occ.post, name) not in read:
+                    read.add((occ.post, name))
+                    problems.add(renderer.name_problems(campaign, spec, account),
+                                 used_by=f"{campaign.id}/{occ.post}")
                 try:
                     entry.rendered = renderer.render(campaign, spec, occ, account)
                 except RenderError as exc:

@@ -17,7 +17,6 @@ caches what it has read: make a new one after files change.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -56,6 +55,7 @@ from .models import (
     RenderedPost,
     Workspace,
 )
+from .template_check import NameCheck, relative_to, syntax_problem, undefined_problem
 
 __all__ = ["RenderError", "Renderer", "split_thread"]
 
@@ -279,8 +279,21 @@ class Renderer:
         # vars read the post, channel or time)
         self._campaigns: dict[str, tuple[Campaign, dict[str, Any] | None]] = {}
         self._channels: dict[tuple[str, str], dict[str, str]] = {}
+        self.names = NameCheck(self._root, self.env)
 
     # -- public ------------------------------------------------------------------------
+
+    def name_problems(self, campaign: Campaign, post: Post, account: Account) -> list[Problem]:
+        """Every undefined name of the post's template or text on ``account``, found without
+        rendering, each as the render error would say it (a render stops at the first)."""
+        if post.text is not None:
+            return self.names.problems(text=post.text, mark=post.mark_of("text"),
+                                       campaign_vars=campaign.vars, post_vars=post.vars)
+        file = self.names.template_file(post.template or "", account.name, account.platform)
+        if file is None:
+            return []
+        return self.names.problems(template_file=file, campaign_vars=campaign.vars,
+                                   post_vars=post.vars)
 
     def render(self, campaign: Campaign, post: Post, occurrence: Occurrence,
                account: Account) -> RenderedPost:
@@ -553,15 +566,10 @@ class Renderer:
                            hint=t("templates may only read campaign, post, channel, vars "
                                   "and when, and use filters"))
         if isinstance(exc, UndefinedError):
-            name = _undefined_name(str(exc))
-            shown = self._dotted(name, exc, file, line, template_file, mark) if name else None
-            return Problem(
-                t("undefined variable {name}{within}", name=shown or name or "?",
-                  within=within),
-                file, line, code="undefined-variable",
-                hint=_closest_var(shown or name, ctx) or t(
-                    "define it under vars: in the campaign or the post, or fix its spelling"),
-            )
+            ctx = ctx or {}
+            return undefined_problem(self._root, _undefined_name(str(exc)), file, line,
+                                     inline_line, ctx.get("vars") or {},
+                                     [n for n in TEMPLATE_NAMESPACES if n in ctx])
         if isinstance(exc, _FilterError):
             return Problem(exc.message + within, file, line, hint=exc.hint,
                            code="template-error")
@@ -597,52 +605,10 @@ class Renderer:
         return (mark.file if mark else None), (mark.line if mark else None), inline
 
     def _relative(self, filename: str) -> str:
-        try:
-            return Path(filename).resolve().relative_to(self._root.resolve()).as_posix()
-        except ValueError:
-            return filename
+        return relative_to(self._root, filename)
 
     def _syntax_problem(self, exc: TemplateSyntaxError, mark: Mark | None) -> Problem:
-        message = exc.message or "syntax error"
-        if exc.filename and exc.filename != "<template>":
-            return Problem(t("template syntax error: {message}", message=message),
-                           self._relative(exc.filename), exc.lineno, code="template-syntax",
-                           hint=t("fix the Jinja syntax on that line"))
-        within = t(" (line {n} of the inline text)", n=exc.lineno) if exc.lineno > 1 else ""
-        return Problem(t("template syntax error: {message}{within}", message=message,
-                         within=within),
-                       mark.file if mark else None, mark.line if mark else None,
-                       code="template-syntax", hint=t("fix the Jinja syntax in that text"))
-
-    def _dotted(self, name: str, exc: BaseException, file: str | None, line: int | None,
-                template_file: str | None, mark: Mark | None) -> str | None:
-        """``vars.venue`` rather than ``venue``, read back from the failing source line."""
-        source = None
-        if file and line and file.startswith("templates/"):
-            try:
-                source = (self._root / file).read_text(encoding="utf-8").splitlines()[line - 1]
-            except (OSError, IndexError):
-                source = None
-        if source is None:
-            return None
-        found = re.search(r"([A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)*\.)?" + re.escape(name)
-                          + r"\b", source)
-        return found.group(0) if found else None
-
-
-def _closest_var(name: str | None, ctx: Mapping[str, Any] | None) -> str | None:
-    """"did you mean vars.place?" for vars.plcae (or place for plcae), from the names the
-    template could have read."""
-    if not name or not ctx:
-        return None
-    known = sorted(ctx.get("vars") or {})
-    dotted = name.startswith("vars.")
-    wanted = name.removeprefix("vars.")
-    candidates = known if dotted else known + [n for n in TEMPLATE_NAMESPACES if n in ctx]
-    close = difflib.get_close_matches(wanted, candidates, n=1, cutoff=0.6)
-    if not close:
-        return None
-    return t("did you mean {suggestion}?", suggestion=("vars." if dotted else "") + close[0])
+        return syntax_problem(self._root, exc.message, exc.filename, exc.lineno, mark)
 
 
 def _undefined_name(message: str) -> str | None:

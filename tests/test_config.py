@@ -292,7 +292,11 @@ def test_defaults_and_accepted_forms(ws):
 
 
 def test_template_lookup_per_channel(ws):
-    # explainer exists only as explainer/youtube.j2 and explainer/tiktok.j2
+    # explainer exists only as explainer/youtube.j2 and explainer/tiktok.j2; they read no
+    # var, since this campaign defines none and a file that is no campaign has its
+    # templates read for undefined names
+    for name in ("youtube", "tiktok"):
+        (ws.root / "templates" / "explainer" / f"{name}.j2").write_text("explainer\n")
     write(ws.root, "c.yaml", """\
         campaign: c
         channels: [youtube, x]

@@ -10,7 +10,10 @@ How a file is read, and why this way:
    shapes and types; each error's ``loc`` is mapped back to a line through the map, and
    unknown keys get a did-you-mean (``problems``).
 4. Checks that need the workspace (channel names, template files, option fields,
-   exactly-one-of rules) run afterwards on whatever passed step 3 (``campaign_file``).
+   exactly-one-of rules) run afterwards on whatever passed step 3 (``campaign_file``); a
+   campaign whose own keys are partly wrong is checked again without them, so these still
+   run. The posts of a file that does not become a campaign have their texts and templates
+   read for undefined names (``template_check``); a campaign's are read by the plan.
 
 How problems come back:
 

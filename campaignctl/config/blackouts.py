@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -14,9 +15,11 @@ from .values import _Moment
 
 
 def _blackout_order(specs: list[BlackoutSpec], path: str, marks: dict[str, Mark],
-                    file: str) -> list[Problem]:
+                    file: str, indexes: Sequence[int] | None = None) -> list[Problem]:
+    """Blackouts that end before they start; ``indexes``: each one's place in the file's
+    list, when some of its items were left out."""
     found = []
-    for i, b in enumerate(specs):
+    for i, b in zip(indexes or range(len(specs)), specs):
         if _bound(b.end, end=True) < _bound(b.start, end=False):
             found.append(Problem(t("this blackout ends before it starts"), file,
                                  _line_of(marks, (*path.split("."), i, "end"), None),

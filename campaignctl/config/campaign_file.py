@@ -3,6 +3,8 @@
 pydantic checks each file's shape (the campaign's own keys, then each post on its own, so
 one bad post hides none of the others); the checks that need the workspace (channel names,
 template files, option fields, exactly-one-of rules) run afterwards on whatever passed.
+The templates and texts of a file that does not become a campaign are read here for
+undefined names (those of campaigns are read by the plan, which renders them).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from ..channels import limits_for, platforms
 from ..errors import Problem
 from ..i18n import t
 from ..models import Account, Campaign, Mark, Media, Post, Workspace
+from ..template_check import NameCheck, ProblemSet, var_names_of
 from .blackouts import _blackout_order, _blackouts
 from .marks import _document, _line_of, _Tree
 from .problems import _problems_from
@@ -33,6 +36,9 @@ class _Context:
     template_files: dict[Path, bool]
     template_answers: dict[tuple[str, tuple[str, ...]], Any]
     _template_names: list[str] | None = None
+    names: NameCheck | None = None
+    # Problems located in template files, each once, naming the posts that use it.
+    in_templates: ProblemSet = field(default_factory=ProblemSet)
 
     def exists(self, path: Path) -> bool:
         found = self.template_files.get(path)
@@ -76,19 +82,21 @@ def load_campaigns(workspace: Workspace, files: list[Path] | None = None
     seen: dict[str, str] = {}
     for path in files:
         with bulk_allocation():
-            campaign, found = _load_campaign(Path(path), ctx)
+            campaign, found, draft = _load_campaign(Path(path), ctx)
         if campaign is not None and campaign.id in seen:
             found.append(Problem(
                 t("campaign id {id!r} is already used by {other}", id=campaign.id,
                   other=seen[campaign.id]),
                 campaign.marks["campaign"].file, campaign.marks["campaign"].line,
                 t("give each campaign its own id"), code="duplicate"))
-        found.sort(key=lambda p: p.line or 0)
-        problems += found
         if campaign is not None and not any(p.is_error for p in found):
             seen[campaign.id] = campaign.marks["campaign"].file
             campaigns.append(campaign)
-    return campaigns, problems
+        elif draft is not None:  # no plan will render it: read its templates here
+            found += _check_names(draft, ctx)
+        found.sort(key=lambda p: p.line or 0)
+        problems += found
+    return campaigns, problems + ctx.in_templates.items
 
 
 def _display(path: Path, root: Path) -> str:
@@ -101,15 +109,28 @@ def _display(path: Path, root: Path) -> str:
             return str(path)
 
 
-def _load_campaign(path: Path, ctx: _Context) -> tuple[Campaign | None, list[Problem]]:
-    """One campaign file -> (the campaign if it could be built, its problems)."""
+@dataclass
+class _Draft:
+    """What a file that may not become a campaign still tells about its posts' content."""
+
+    data: dict[str, Any]
+    tree: _Tree
+    campaign_vars: list[str]
+    campaign_channels: list[str] | None
+    file: str
+
+
+def _load_campaign(path: Path, ctx: _Context
+                   ) -> tuple[Campaign | None, list[Problem], _Draft | None]:
+    """One campaign file -> (the campaign if it could be built, its problems, what its posts
+    read, when the file could be read)."""
     file = _display(path, ctx.workspace.root)
     node, problem = _document(
         path, file, t("the campaign file is empty"),
         t("a campaign file must be a mapping (campaign:, posts:, ...)"),
         t("start it with `campaign: my-campaign` and a `posts:` list"))
     if problem is not None:
-        return None, [problem]
+        return None, [problem], None
 
     tree = _Tree(file, split="posts")
     marks: dict[str, Mark] = {}
@@ -117,25 +138,26 @@ def _load_campaign(path: Path, ctx: _Context) -> tuple[Campaign | None, list[Pro
     top = tree.mark(node)
     problems = list(tree.problems)
     if data is None:  # the walk gave up; its problem says why
-        return None, problems
+        return None, problems, None
 
-    head: _CampaignHead | None = None
-    try:
-        head = _CampaignHead.model_validate(data)
-    except ValidationError as exc:
-        problems += _problems_from(exc, file, marks, top, _CAMPAIGN_KEYS)
+    head, wrong, kept, found = _validate_head(data, file, marks, top)
+    problems += found
     if head is not None:
-        problems += _check_head(head, ctx.workspace.accounts, file, marks, top)
+        problems += _check_head(head, ctx.workspace.accounts, file, marks, top, kept)
 
     # Even when the head is broken, check every post: users want all problems at once.
     raw_channels = data.get("channels") if head is None else head.channels
     campaign_channels = (raw_channels if isinstance(raw_channels, list)
                          and all(isinstance(c, str) for c in raw_channels) else None)
-    posts, found = _load_posts(tree, data, campaign_channels, head is not None, ctx, file)
+    # A post without channels is only a mistake if the campaign's own list is known.
+    channels_known = head is not None and "channels" not in wrong
+    posts, found = _load_posts(tree, data, campaign_channels, channels_known, ctx, file)
     problems += found
+    draft = _Draft(data, tree, var_names_of(head.vars if head else data.get("vars")),
+                   campaign_channels, file)
 
-    if head is None:
-        return None, problems
+    if head is None or wrong:  # a head checked without its wrong keys is no campaign
+        return None, problems, draft
     if not head.posts:
         problems.append(Problem(t("this campaign has no posts"), file,
                                 _line_of(marks, ("posts",), top),
@@ -148,26 +170,118 @@ def _load_campaign(path: Path, ctx: _Context) -> tuple[Campaign | None, list[Pro
         blackouts=_blackouts(head.blackouts, tz, "blackouts", marks), path=path,
         mark=top, marks=marks,
     )
-    return campaign, problems
+    return campaign, problems, draft
+
+
+def _check_names(draft: _Draft, ctx: _Context) -> list[Problem]:
+    """The undefined names in the text of every post, and in the template of every post with
+    a known channel, even a post that is itself wrong: those in the file (inline texts) are
+    returned; those in template files go to ``ctx.in_templates``."""
+    names = ctx.names = ctx.names or NameCheck(ctx.workspace.root)
+    accounts = ctx.workspace.accounts
+    label = draft.data.get("campaign")
+    label = label if isinstance(label, str) else Path(draft.file).stem
+    in_file = ProblemSet()
+    for i, (item_mark, marks) in enumerate(draft.tree.items):
+        raw = draft.data["posts"][i]
+        if not isinstance(raw, dict):
+            continue
+        known = {"campaign_vars": draft.campaign_vars,
+                 "post_vars": var_names_of(raw.get("vars"))}
+        text, template = raw.get("text"), raw.get("template")
+        if isinstance(text, str):  # a post with both renders its text
+            in_file.add(names.problems(text=text, mark=marks.get("text") or item_mark, **known))
+            continue
+        if not isinstance(template, str):
+            continue
+        channels = raw.get("channels")
+        if not (isinstance(channels, list) and all(isinstance(c, str) for c in channels)):
+            channels = draft.campaign_channels or []
+        post_id = raw.get("id") if isinstance(raw.get("id"), str) else f"posts.{i}"
+        for channel in [c for c in channels if c in accounts]:  # each has its own file
+            file = names.template_file(template, channel, accounts[channel].platform)
+            if file is not None:
+                ctx.in_templates.add(names.problems(template_file=file, **known),
+                                     used_by=f"{label}/{post_id}")
+    return in_file.items
+
+
+def _validate_head(data: dict[str, Any], file: str, marks: dict[str, Mark], top: Mark
+                   ) -> tuple[_CampaignHead | None, set[str], dict[str, list[int]],
+                              list[Problem]]:
+    """(head, the top-level keys that were wrong, where the head's list items were in the
+    file's lists when some were left out, their problems).
+
+    When some keys are wrong, the head is validated again without them (a wrong list item
+    or var alone is left out, a wrong id or `posts:` replaced), so the checks that need the
+    rest still run: the channel names, and every post with the workspace's time zone for a
+    wrong one. Such a head is for checking only, never made into a campaign.
+    """
+    try:
+        return _CampaignHead.model_validate(data), set(), {}, []
+    except ValidationError as exc:
+        problems = _problems_from(exc, file, marks, top, _CAMPAIGN_KEYS)
+        errors = exc.errors(include_url=False)
+    wrong = {str(err["loc"][0]) for err in errors if err["loc"]}
+    salvaged, kept = _without(data, errors)
+    try:
+        head = _CampaignHead.model_validate(salvaged)
+    except ValidationError:  # not expected: every wrong key is gone
+        head = None
+    return head, wrong, kept, problems
+
+
+def _without(data: dict[str, Any], errors: list[Any]
+             ) -> tuple[dict[str, Any], dict[str, list[int]]]:
+    """``data`` without what ``errors`` point at (the required keys get harmless values),
+    and for each list that lost items, the file's index of each item left."""
+    kept = dict(data)
+    indexes: dict[str, list[int]] = {}
+    drop: dict[str, set[Any]] = {}
+    for err in errors:
+        loc = err["loc"]
+        if not loc or loc[0] not in kept:
+            continue
+        value = kept[loc[0]]
+        inner = loc[1] if len(loc) > 1 else None
+        if loc[0] != "posts" and ((isinstance(value, list) and isinstance(inner, int))
+                                  or (isinstance(value, dict) and inner in value)):
+            drop.setdefault(loc[0], set()).add(inner)
+        else:
+            drop[loc[0]] = set()  # the whole key
+    for key, parts in drop.items():
+        value = kept.pop(key)
+        if parts and isinstance(value, list):
+            indexes[key] = [i for i in range(len(value)) if i not in parts]
+            kept[key] = [value[i] for i in indexes[key]]
+        elif parts:
+            kept[key] = {k: v for k, v in value.items() if k not in parts}
+    kept.setdefault("campaign", "campaign")
+    kept.setdefault("posts", [])
+    return kept, indexes
 
 
 def _check_head(head: _CampaignHead, accounts: dict[str, Account], file: str,
-                marks: dict[str, Mark], top: Mark) -> list[Problem]:
+                marks: dict[str, Mark], top: Mark, kept: dict[str, list[int]]
+                ) -> list[Problem]:
     """The campaign's own channels exist, and its blackouts end after they start."""
+    channels = head.channels or []
+    where = kept.get("channels") or range(len(channels))
     found = [_unknown_channel(name, file, marks, f"channels.{i}", top, accounts)
-             for i, name in enumerate(head.channels or []) if name not in accounts]
-    return found + _blackout_order(head.blackouts, "blackouts", marks, file)
+             for i, name in zip(where, channels) if name not in accounts]
+    return found + _blackout_order(head.blackouts, "blackouts", marks, file,
+                                   kept.get("blackouts"))
 
 
 def _load_posts(tree: _Tree, data: dict[str, Any], campaign_channels: list[str] | None,
-                head_ok: bool, ctx: _Context, file: str) -> tuple[list[Post], list[Problem]]:
+                channels_known: bool, ctx: _Context, file: str) -> tuple[list[Post], list[Problem]]:
     """Every item of ``posts:`` that has a valid shape, and the problems of all of them."""
     posts: list[Post] = []
     problems: list[Problem] = []
     ids: dict[str, int] = {}
     for i, (item_mark, post_marks) in enumerate(tree.items):
         post, found = _load_post(data["posts"][i], item_mark, post_marks, campaign_channels,
-                                 head_ok, ctx, file, i)
+                                 channels_known, ctx, file, i)
         problems += found
         if post is None:
             continue
@@ -212,8 +326,8 @@ class _PostCheck:
 
 
 def _load_post(raw: Any, item_mark: Mark, marks: dict[str, Mark],
-               campaign_channels: list[str] | None, head_ok: bool, ctx: _Context, file: str,
-               index: int) -> tuple[Post | None, list[Problem]]:
+               campaign_channels: list[str] | None, channels_known: bool, ctx: _Context,
+               file: str, index: int) -> tuple[Post | None, list[Problem]]:
     """One item of ``posts:`` -> (the Post if its shape is valid, its problems)."""
     try:
         spec = PostSpec.model_validate(raw)
@@ -226,7 +340,7 @@ def _load_post(raw: Any, item_mark: Mark, marks: dict[str, Mark],
     accounts = ctx.workspace.accounts
     _check_schedule(check)
     _check_content(check)
-    known = _check_channels(check, campaign_channels, head_ok, accounts)
+    known = _check_channels(check, campaign_channels, channels_known, accounts)
     _check_template(check, known, ctx)
     _check_options(check, known, accounts)
     post = Post(
@@ -269,8 +383,8 @@ def _check_content(check: _PostCheck) -> None:
             t("add `template: NAME` (templates/NAME.j2) or inline `text:`"), "content")
 
 
-def _check_channels(check: _PostCheck, campaign_channels: list[str] | None, head_ok: bool,
-                    accounts: dict[str, Account]) -> list[str]:
+def _check_channels(check: _PostCheck, campaign_channels: list[str] | None,
+                    channels_known: bool, accounts: dict[str, Account]) -> list[str]:
     """The post's channels exist and it has some; returns those channels.yaml defines."""
     spec = check.spec
     if spec.channels is not None:
@@ -283,7 +397,7 @@ def _check_channels(check: _PostCheck, campaign_channels: list[str] | None, head
                                                        f"channels.{i}", check.item_mark,
                                                        accounts))
     channels = spec.channels if spec.channels is not None else campaign_channels
-    if channels is None and head_ok:
+    if channels is None and channels_known:
         check.add(t("has no channels"), None,
                   t("add `channels:` to the campaign or to this post"))
     return [c for c in channels or [] if c in accounts]
