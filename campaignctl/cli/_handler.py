@@ -19,7 +19,7 @@ except ImportError:
 
 from ..errors import CampaignctlError, ValidationFailed
 from ..i18n import set_language, t
-from ._localize import local_error, localize
+from ._localize import LocalContext, local_error, localize
 
 
 def _err(line: str) -> None:
@@ -54,6 +54,8 @@ def lang_first(args: list[str]) -> list[str]:
 class CampaignctlGroup(TyperGroup):
     """typer's group: ``--lang`` anywhere, help and usage errors in the user's language, and
     library errors turned into one line and an exit code."""
+
+    context_class = LocalContext  # made before the language is known; it draws in it later
 
     def parse_args(self, ctx, args):  # type: ignore[no-untyped-def]
         args = lang_first(list(args))

@@ -15,8 +15,11 @@ command tree, through ``help_texts``.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable, Iterator
 from typing import IO, Any
+
+import typer
 
 from ..i18n import SOURCE_LANGUAGE, language, t
 
@@ -26,6 +29,10 @@ try:  # typer 0.2x carries its own copy of click
     from typer._click.utils import echo
 except ImportError:
     from click import ClickException, Context, HelpFormatter, UsageError, echo
+try:  # what typer's --install-completion does, without its English lines
+    from typer._completion_shared import install as install_completion
+except ImportError:
+    install_completion = None
 
 HELP_ATTRS = ("help", "short_help", "epilog")  # of a command; a parameter has "help"
 HELP_OPTION = "Show this message and exit."  # what click says of -h/--help
@@ -85,7 +92,20 @@ def localize(command: Any) -> None:
             _put(cmd, "subcommand_metavar", _metavar)
         for param in cmd.params:
             _put(param, "help")
+            if param.name == "install_completion" and install_completion is not None:
+                param.callback = _install_completion  # typer's, in the user's words
         cmd.context_class = LocalContext
+
+
+def _install_completion(ctx: Any, param: Any, value: Any) -> Any:
+    """typer's --install-completion, saying what it did in the current language."""
+    if not value or ctx.resilient_parsing:
+        return value
+    shell, path = install_completion(shell=value if isinstance(value, str) else None)
+    typer.secho(t("{shell} completion installed in {path}", shell=shell, path=path),
+                fg="green")
+    typer.echo(t("Completion will take effect once you restart the terminal"))
+    sys.exit(0)
 
 
 _EXTRAS = r"(?s)(?P<help>.*?)(?P<gap>  |^)\[(?P<extras>[^\[\]]+)\]"
