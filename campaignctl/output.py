@@ -47,19 +47,21 @@ def _escape_prop(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def plan_rows(entries: Sequence[PlanEntry]) -> list[dict[str, Any]]:
-    """`plan --json`: one object per (occurrence, channel)."""
+def plan_rows(lines: Sequence[Any]) -> list[dict[str, Any]]:
+    """`plan --json`: one object per (occurrence, channel) with what publish would do
+    (``lines``: usecases.plan.PlanLine, an entry with its status, reason and URL)."""
     return [{
-        "campaign": e.campaign,
-        "post": e.post,
-        "channel": e.channel,
-        "platform": e.platform,
-        "at": e.at.isoformat(),
-        "at_utc": _utc(e.at),
-        "status": e.status,
-        "reason": e.reason,
-        "key": e.key,
-    } for e in entries]
+        "campaign": line.entry.campaign,
+        "post": line.entry.post,
+        "channel": line.entry.channel,
+        "platform": line.entry.platform,
+        "at": line.entry.at.isoformat(),
+        "at_utc": _utc(line.entry.at),
+        "status": line.status,
+        "reason": line.reason,
+        "url": line.url,
+        "key": line.entry.key,
+    } for line in lines]
 
 
 def _utc(moment: datetime) -> str:
@@ -74,16 +76,29 @@ def warnings_text(count: int) -> str:
     return tn("{count} warning", "{count} warnings", count)
 
 
-def plan_table(entries: Sequence[PlanEntry], campaigns: Sequence[Campaign]) -> str:
-    """The timeline as an aligned table for terminals and CI logs."""
-    rows = [[when_text(e.at), e.campaign, e.post, e.channel, t(e.status), e.reason or ""]
-            for e in entries]
-    scheduled = sum(1 for e in entries if e.status == "scheduled")
-    footer = t("{scheduled} scheduled, {skipped} skipped, in {campaigns}",
-               scheduled=scheduled, skipped=len(entries) - scheduled,
+def plan_table(lines: Sequence[Any], campaigns: Sequence[Campaign]) -> str:
+    """The timeline as an aligned table for terminals and CI logs, with what publish would
+    do with each entry (``lines``: usecases.plan.PlanLine)."""
+    rows = [[when_text(line.entry.at), line.entry.campaign, line.entry.post,
+             line.entry.channel, _plan_status(line.status),
+             " · ".join(x for x in (line.reason, line.url) if x)] for line in lines]
+    counts: dict[str, int] = {}
+    for line in lines:
+        counts[line.status] = counts.get(line.status, 0) + 1
+    footer = t("{counts}, in {campaigns}",
+               counts=", ".join(f"{n} {_plan_status(s)}" for s, n in counts.items()) or "0",
                campaigns=tn("{count} campaign", "{count} campaigns", len(campaigns)))
     return _table([t("When"), t("Campaign"), t("Post"), t("Channel"), t("Status"),
                    t("Reason")], rows) + "\n\n" + footer
+
+
+def _plan_status(status: str) -> str:
+    # The two words only `plan` uses; the others are the models' states and outcomes.
+    if status == "deferred":
+        return t("deferred")
+    if status == "refused":
+        return t("refused")
+    return t(status)
 
 
 class _Null:
@@ -264,10 +279,12 @@ _OUTCOME_MARK = {"published": "✓", "already-done": "·", "skipped": "–", "fa
 
 
 def run_table(summary: Any, *, rehearse: bool = False) -> str:
-    """The end-of-run summary of publish or reconcile: one row per (occurrence, channel)."""
+    """The end-of-run summary of publish or reconcile: one row per (occurrence, channel),
+    and which sandbox it talked to, if any."""
     if not summary.results:
         return t("Nothing was due.") + ("" if rehearse else " " + t(
-            "To rehearse the whole campaign now: campaignctl publish --sandbox --rehearse"))
+            "To rehearse the whole campaign now: campaignctl publish --sandbox --rehearse")) \
+            + _sandbox_used(summary)
     rows = []
     for r in summary.results:
         detail = r.url or r.reason or (f"id {r.platform_id}" if r.platform_id else "")
@@ -279,7 +296,18 @@ def run_table(summary: Any, *, rehearse: bool = False) -> str:
     counts = ", ".join(f"{n} {t(k)}" for k, n in sorted(summary.counts.items()))
     head = t("Dry run: nothing was sent.") + "\n" if summary.dry_run else ""
     return head + _table([t("Outcome"), t("When"), t("Post"), t("Channel"),
-                          t("URL or reason")], rows, width=200) + "\n\n" + counts
+                          t("URL or reason")], rows, width=200) + "\n\n" + counts \
+        + _sandbox_used(summary)
+
+
+def sandbox_used_line(url: str) -> str:
+    """The line a summary ends with when its sends went to a sandbox, naming which."""
+    return t("Sandbox used: {url}", url=url)
+
+
+def _sandbox_used(summary: Any) -> str:
+    url = getattr(summary, "sandbox_url", None)
+    return "\n" + sandbox_used_line(url) if url else ""
 
 
 def status_table(rows: Sequence[Any], tz_name: str = "UTC", *, filtered: bool = False) -> str:
@@ -317,7 +345,7 @@ def retract_table(summary: Any) -> str:
         lines.append(tn("{count} occurrence still to come will not go out (retracted).",
                         "{count} occurrences still to come will not go out (retracted).",
                         summary.skipped_pending))
-    return "\n".join(lines)
+    return "\n".join(lines) + _sandbox_used(summary)
 
 
 def governance_lines(summary: Mapping[str, Any]) -> list[str]:

@@ -18,6 +18,7 @@ from campaignctl.cli import app
 REPO = Path(__file__).resolve().parent.parent
 TEMPLATE = REPO / "campaignctl" / "init_template"
 CAMPAIGN = "campaigns/layanan-kesehatan-gratis.yaml"
+BEFORE_THE_CAMPAIGN = "2026-11-30T12:00:00+08:00"
 
 runner = CliRunner()
 
@@ -186,7 +187,9 @@ def test_validate_json(ws: Path) -> None:
     assert data["ok"] is True and data["campaigns"] == ["layanan-kesehatan-gratis"]
 
 
-def test_plan_json_shape(ws: Path) -> None:
+def test_plan_json_shape(ws: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Before the campaign starts: plan marks posts already past their time as missed.
+    monkeypatch.setenv("CAMPAIGNCTL_NOW", BEFORE_THE_CAMPAIGN)
     result = run("plan", "--json", cwd=ws)
     assert result.exit_code == 0, result.stderr
     rows = json.loads(result.stdout)
@@ -201,7 +204,8 @@ def test_plan_json_shape(ws: Path) -> None:
     assert all(r["status"] == "scheduled" for r in rows)
 
 
-def test_plan_shows_blackout_skips_with_reason(ws: Path) -> None:
+def test_plan_shows_blackout_skips_with_reason(ws: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CAMPAIGNCTL_NOW", BEFORE_THE_CAMPAIGN)
     edit(ws, "until: 2026-12-18", "until: 2026-12-31")
     result = run("plan", "--json", cwd=ws)
     assert result.exit_code == 0, result.stderr

@@ -7,7 +7,7 @@ level): rules.py reads ``limits`` on the offline path, which must stay free of S
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, ClassVar
@@ -64,6 +64,15 @@ class CheckReport:
     details: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """Why the platform would refuse a post, judged offline from what ``check()`` learned."""
+
+    message: str
+    hint: str | None = None
+    option: str | None = None  # the post option (options.<platform>.<option>) at fault
+
+
 Progress = Callable[[int, int], None]  # (bytes_sent, bytes_total)
 
 
@@ -74,6 +83,9 @@ class Channel(ABC):
     limits: ClassVar[Limits]
     # The production API base this adapter talks to; the sandbox replaces it.
     default_base_url: ClassVar[str]
+    # The keys of check()'s details that decide offline whether a post would be refused;
+    # `channels check` keeps them in the workspace so `plan` and `validate` can tell.
+    check_facts: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, account: Account, secrets: "SecretSource", *,
                  base_url: str | None = None, timeout: float = 30.0,
@@ -103,6 +115,14 @@ class Channel(ABC):
     @abstractmethod
     def check(self) -> CheckReport:
         """Verify the credential against the platform and say what it may do."""
+
+    @classmethod
+    def refusal(cls, post: RenderedPost, facts: Mapping[str, Any], *,
+                live: bool) -> Refusal | None:
+        """Why the platform would refuse ``post``, judging by ``facts`` (``check_facts`` of
+        the account's last check, against the real platform when ``live``, else the
+        sandbox); None when nothing known stops it. Offline: no SDK, no request."""
+        return None
 
     @abstractmethod
     def find_recent(self, post: RenderedPost, since: datetime) -> Published | None:

@@ -26,7 +26,7 @@ from __future__ import annotations
 import threading
 import time
 import webbrowser
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -38,7 +38,7 @@ from ..errors import (AuthError, ChannelError, CredentialError, NotSupported, Ra
                       Rejected, TransientError, UnknownOutcome)
 from ..i18n import t
 from ..models import Account, Media, Metrics, Published, RenderedPost
-from .base import Channel, CheckReport, Limits, Progress
+from .base import Channel, CheckReport, Limits, Progress, Refusal
 from .credentials import Secret
 from .oauth import pkce_pair, run_browser_flow
 from .tiktok_upload import MB, TikTokUploads, chunk_plan
@@ -76,6 +76,21 @@ _REJECT_HINTS = {
 }
 
 
+def _privacy_refusal(wanted: Any, allowed: list[str]) -> Refusal | None:
+    """Why the creator's ``privacy_level_options`` rule out ``wanted`` (None: the default,
+    SELF_ONLY), or None when it may be used."""
+    hint = t("set options.tiktok.privacy_level to one of: {levels}", levels=", ".join(allowed))
+    if wanted is None:
+        if PRIVATE in allowed:
+            return None
+        return Refusal(t("no privacy_level is set and this TikTok account does not offer "
+                         "SELF_ONLY"), hint, "privacy_level")
+    if wanted not in allowed:
+        return Refusal(t("privacy_level {wanted} is not offered by this TikTok account",
+                         wanted=wanted), hint, "privacy_level")
+    return None
+
+
 def _never_sent(exc: BaseException) -> bool:
     """True when the request cannot have reached the server (refused, DNS, connect timeout)."""
     from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
@@ -110,6 +125,8 @@ class TikTokChannel(TikTokUploads, Channel):
                        "disable_stitch", "brand_content_toggle", "brand_organic_toggle",
                        "is_aigc", "video_cover_timestamp_ms", "auto_add_music"),
     )
+    check_facts = ("privacy_level_options", "audited")
+
     def __init__(self, account: Account, secrets: SecretSource, *,
                  base_url: str | None = None, timeout: float = 30.0,
                  clock: Callable[[], datetime] | None = None) -> None:
@@ -370,21 +387,13 @@ class TikTokChannel(TikTokUploads, Channel):
     def _privacy(self, options: dict[str, Any], creator: dict[str, Any]) -> str:
         allowed = list(creator.get("privacy_level_options") or [])
         wanted = options.get("privacy_level")
-        if wanted is None:
-            # SELF_ONLY is the one level an unaudited app may use, and the safest default.
-            if PRIVATE in allowed:
-                return PRIVATE
-            raise Rejected(t("no privacy_level is set and this TikTok account does not offer "
-                             "SELF_ONLY"),
-                           t("set options.tiktok.privacy_level to one of: {levels}",
-                             levels=", ".join(allowed)), channel=self.name)
-        if wanted not in allowed:
-            raise Rejected(t("privacy_level {wanted} is not offered by this TikTok account",
-                             wanted=wanted),
-                           t("set options.tiktok.privacy_level to one of: {levels}",
-                             levels=", ".join(allowed)), channel=self.name,
-                           platform_code="privacy_level_option_mismatch")
-        return str(wanted)
+        refused = _privacy_refusal(wanted, allowed)
+        if refused is not None:
+            raise Rejected(refused.message, refused.hint, channel=self.name,
+                           platform_code=None if wanted is None
+                           else "privacy_level_option_mismatch")
+        # SELF_ONLY is the one level an unaudited app may use, and the safest default.
+        return PRIVATE if wanted is None else str(wanted)
 
     @staticmethod
     def _mime(media: Media) -> str:
@@ -621,6 +630,30 @@ class TikTokChannel(TikTokUploads, Channel):
             "nickname": creator.get("creator_nickname"), "privacy_level_options": levels,
             "max_video_post_duration_sec": creator.get("max_video_post_duration_sec"),
             "audited": audited, "can_read_metrics": can_read})
+
+    @classmethod
+    def refusal(cls, post: RenderedPost, facts: Mapping[str, Any], *,
+                live: bool) -> Refusal | None:
+        """A privacy level the account does not offer (its creator info, as the last check
+        read it), or anything but SELF_ONLY from an app the last live check found unaudited."""
+        wanted = post.options.get("privacy_level")
+        levels = facts.get("privacy_level_options")
+        if levels:
+            refused = _privacy_refusal(wanted, list(levels))
+            if refused is not None:
+                return refused
+        level = str(wanted or PRIVATE)
+        # "All content posted by unaudited clients will be restricted to private viewing
+        # mode" (https://developers.tiktok.com/doc/content-posting-api-reference-direct-post).
+        # `audited` is the account's own setting, which the sandbox does not read: only a
+        # live check's answer speaks for the platform.
+        if live and facts.get("audited") is False and level != PRIVATE:
+            return Refusal(
+                t("TikTok keeps an unaudited app's posts private, so privacy_level {wanted} "
+                  "would be refused", wanted=level),
+                t("until TikTok audits the app, use options.tiktok.privacy_level: SELF_ONLY"),
+                "privacy_level")
+        return None
 
     def find_recent(self, post: RenderedPost, since: datetime) -> Published | None:
         """Ask for the status of a send this process lost track of; else look through the

@@ -34,7 +34,8 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for machines."
 SandboxOpt = Annotated[bool, typer.Option(
     "--sandbox", help="Send every channel to the local sandbox (started here if none runs).")]
 SandboxAtOpt = Annotated[Optional[str], typer.Option(
-    "--sandbox-url", help="A running sandbox to use (default: CAMPAIGNCTL_SANDBOX_URL or :8765).")]
+    "--sandbox-url", help="A running sandbox to use, even another workspace's (default: "
+    "CAMPAIGNCTL_SANDBOX_URL, else the sandbox serving this workspace).")]
 
 
 def format_option(formats: type[Enum], help_text: str, hint: Callable[[], str]) -> Any:

@@ -6,7 +6,7 @@ import typer
 
 from ..errors import CampaignctlError, UsageError
 from ..i18n import t
-from ._common import JsonOpt, err, load_workspace, print_json
+from ._common import JsonOpt, err, load_workspace, now, print_json
 
 channels_app = typer.Typer(help="The accounts in channels.yaml: list, check, log in.",
                            no_args_is_help=False)
@@ -52,11 +52,16 @@ def channels_check(
 ) -> None:
     """Verify each credential against its platform and say what it may do, one line each."""
     from ..selectors import resolve_channel
+    from ..usecases.checks import remember_checks
 
     workspace = load_workspace()
     names = [resolve_channel(name, workspace.accounts)] if name else sorted(workspace.accounts)
     results, failed = [], 0
-    for account_name, ok, line, details in _check_each(workspace, names, sandbox_url):
+    checks = _check_each(workspace, names, sandbox_url)
+    # What the platforms said that decides refusals, for `plan` and `validate` offline.
+    remember_checks(workspace, [(c[0], c[3]) for c in checks],
+                    forced_sandbox=bool(sandbox_url), now=now())
+    for account_name, ok, line, details in checks:
         # Adapters' summaries may already start with the account's name.
         line = line.removeprefix(f"{account_name}: ")
         failed += not ok

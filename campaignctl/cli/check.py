@@ -15,6 +15,7 @@ from ._common import (
     format_option,
     load,
     names_checked,
+    now,
     parse_when,
     print_json,
     print_problems,
@@ -41,12 +42,13 @@ def validate(
 ) -> None:
     """Check campaigns: format, schedule, templates, every rendered post against its channel."""
     from ..planner import build_plan, no_campaigns_problem
+    from ..usecases.checks import refusal_problems
 
     workspace, campaigns, problems = load(files)
     if not campaigns and not problems:
         problems = [no_campaigns_problem(workspace)]
     plan = build_plan(workspace, campaigns)
-    problems = [*problems, *plan.problems]
+    problems = [*problems, *plan.problems, *refusal_problems(workspace, campaigns, plan.entries)]
     errors = [p for p in problems if p.is_error]
     warnings = [p for p in problems if not p.is_error]
     if fmt is ValidateFormat.json:
@@ -88,22 +90,31 @@ def plan(
     channel: Annotated[Optional[str], typer.Option("--channel", "-c")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """The timeline: every post on every channel, when, and whether it will go out."""
+    """The timeline: every post on every channel, when, and what publish would do with it."""
     from ..output import plan_rows, plan_table
-    from ..planner import build_plan
     from ..selectors import resolve_channel
+    from ..usecases.plan import ledger_url, plan_job
 
     workspace, campaigns, problems = load(files)
     with names_checked(problems):
         if channel:
             resolve_channel(channel, workspace.accounts)
-    timeline = build_plan(workspace, campaigns, start=parse_when(from_),
-                          end=parse_when(until, end=True), channel=channel)
-    problems = [*problems, *timeline.problems]
+    reader = None
+    if ledger_url(workspace) is not None:
+        # Only here, where a ledger exists: it brings SQLAlchemy with it.
+        from ..usecases.plan_ledger import read_ledger as reader
+    zone = workspace.timezone
+    report = plan_job(workspace, campaigns, start=parse_when(from_, zone=zone),
+                      end=parse_when(until, end=True, zone=zone), channel=channel, now=now(),
+                      read_ledger=reader)
+    problems = [*problems, *report.problems]
     if as_json:
-        print_json(plan_rows(timeline.entries))
+        print_json(plan_rows(report.lines))
     else:
-        typer.echo(plan_table(timeline.entries, campaigns))
+        typer.echo(plan_table(report.lines, campaigns))
+    if report.ledger_error:
+        err(t("warning: the ledger could not be read, so the plan does not show what it "
+              "records: {error}", error=report.ledger_error))
     print_problems(problems)
     if any(p.is_error for p in problems):
         raise typer.Exit(1)

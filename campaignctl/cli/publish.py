@@ -76,6 +76,9 @@ def publish(
     sandbox_url: SandboxAtOpt = None,
     rehearse: Annotated[bool, typer.Option(
         "--rehearse", help="With --sandbox: run the whole timeline now, in order.")] = False,
+    lookup_first: Annotated[bool, typer.Option(
+        "--lookup-first", help="Look each post up on its platform before sending it, and "
+        "record the ones already there (after the ledger was lost).")] = False,
     concurrency: Annotated[int, typer.Option("--concurrency", min=1, max=64)] = 8,
     as_json: JsonOpt = False,
 ) -> None:
@@ -94,7 +97,8 @@ def publish(
                               selection=Selection.parse(now_post or only, channel),
                               dry_run=dry_run, sandbox=sandbox or bool(sandbox_url),
                               sandbox_url=sandbox_url, rehearse=rehearse,
-                              post_now=bool(now_post), concurrency=concurrency,
+                              post_now=bool(now_post), lookup_first=lookup_first,
+                              concurrency=concurrency,
                               on_result=on_result, on_upload=on_upload)
     if as_json:
         print_json(summary.to_json())
@@ -170,14 +174,25 @@ def retract(
 def reconcile(
     sandbox: SandboxOpt = False,
     sandbox_url: SandboxAtOpt = None,
+    from_platform: Annotated[bool, typer.Option(
+        "--from-platform", help="Look every due post the ledger does not know as sent up "
+        "on its platform and record the ones found (after the ledger was lost); sends "
+        "nothing.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Settle posts whose outcome is unknown by asking each platform whether they are up."""
     from ..output import run_table
     from ..usecases.publishing import reconcile_job
 
-    summary = reconcile_job(load_workspace(), now=now(), sandbox=sandbox or bool(sandbox_url),
-                            sandbox_url=sandbox_url)
+    if from_platform:
+        workspace, campaigns, problems = load(None)
+        refuse_broken(problems, t("reconcile refused: fix the campaign files first "
+                                  "(campaignctl validate)"))
+    else:
+        workspace, campaigns = load_workspace(), []
+    summary = reconcile_job(workspace, now=now(), sandbox=sandbox or bool(sandbox_url),
+                            sandbox_url=sandbox_url, from_platform=from_platform,
+                            campaigns=campaigns)
     if as_json:
         print_json(summary.to_json())
     else:

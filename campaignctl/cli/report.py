@@ -41,6 +41,7 @@ def report(
         "--html", help="Write one self-contained HTML page here.", dir_okay=False)] = None,
 ) -> None:
     """Reach, engagement and conversions per campaign, channel and post."""
+    from ..output import sandbox_used_line
     from ..report import parse_mapping, report_csv, report_table
     from ..usecases.report import report_job
 
@@ -65,6 +66,8 @@ def report(
         print_json(data)
     elif csv_out != "-":
         typer.echo(report_table(data), nl=False)
+        if data.get("sandbox_url"):
+            typer.echo(sandbox_used_line(data["sandbox_url"]))
         for written in (html_out, csv_out):
             if written:
                 typer.echo(t("Wrote {path}", path=str(written)))

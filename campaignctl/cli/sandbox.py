@@ -1,23 +1,57 @@
 """The local emulators: `sandbox` (serve), `sandbox posts`, `sandbox configure`."""
 
 import signal
+from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
 
 from ..errors import UsageError
 from ..i18n import t
-from ._common import JsonOpt, find_workspace, print_json
+from ._common import JsonOpt, find_workspace, print_json, state
 
 sandbox_app = typer.Typer(help="Local emulators of X, Facebook, YouTube and TikTok.")
 
-SandboxUrlOpt = Annotated[str, typer.Option(
-    "--url", envvar="CAMPAIGNCTL_SANDBOX_URL", help="The running sandbox.")]
+SandboxUrlOpt = Annotated[Optional[str], typer.Option(
+    "--url", envvar="CAMPAIGNCTL_SANDBOX_URL",
+    help="The running sandbox (default: the one serving this workspace).")]
 
 
 def _stop_on_sigterm(signum: int, frame: object) -> None:
     """SIGTERM (systemd, kill) stops like Ctrl-C, and the sandbox keeps its state."""
     raise KeyboardInterrupt
+
+
+def _workspace_root() -> Optional[Path]:
+    """The workspace the sandbox commands act for, or None outside any workspace."""
+    root = find_workspace()
+    return root if (root / "channels.yaml").is_file() else None
+
+
+def _running_url(url: Optional[str]) -> str:
+    """``url`` as told, else the running sandbox that serves this workspace (never one
+    another workspace started); refused in one line when there is none."""
+    from ..usecases.sandbox import running_sandbox
+
+    root = _workspace_root()
+    found = url or running_sandbox(root)
+    if found is None:
+        raise UsageError(t("no running sandbox serves this workspace ({path})",
+                           path=str(root or find_workspace())),
+                         t("start one with `campaignctl sandbox` in another terminal, or "
+                           "name one with --url"))
+    return found
+
+
+def _posts_hint(sandbox_url: str, root: Optional[Path]) -> str:
+    """The `sandbox posts` command that finds this sandbox when typed as printed: plain
+    where it is found on its own (this workspace's record, or the default port outside any
+    workspace), else with its --url."""
+    from ..channels.base import DEFAULT_SANDBOX_URL
+
+    found_alone = state.workspace is None and (root is not None
+                                              or sandbox_url == DEFAULT_SANDBOX_URL)
+    return "campaignctl sandbox posts" + ("" if found_alone else f" --url {sandbox_url}")
 
 
 @sandbox_app.callback(invoke_without_command=True)
@@ -29,42 +63,63 @@ def sandbox_serve(
         "--audience-speed", help="How much faster than the clock likes and views grow "
         "(default: a second is an hour).")] = 3600.0,
 ) -> None:
-    """Run the emulators on 127.0.0.1 until Ctrl-C (accounts with `sandbox: true` use them)."""
+    """Run the emulators on 127.0.0.1 until Ctrl-C (accounts with `sandbox: true` use them).
+
+    Inside a workspace its URL is recorded there while it serves, so that workspace's
+    commands use it (and no other workspace's)."""
     if ctx.invoked_subcommand is not None:
         return
     from ..sandbox import Sandbox
-    from ..usecases.sandbox import SANDBOX_STATE
+    from ..usecases.sandbox import (
+        SANDBOX_STATE,
+        forget_running,
+        record_running,
+        running_sandbox,
+        workspace_identity,
+    )
 
+    root = _workspace_root()
+    already = running_sandbox(root) if root is not None else None
+    if already:  # two would each save their own world over the other's on stop
+        raise UsageError(t("this workspace's sandbox already runs at {url}", url=already),
+                         t("use that one, or stop it first"))
     try:
-        sandbox = Sandbox(port=port)
+        sandbox = Sandbox(port=port, workspace=workspace_identity(root))
     except OSError as exc:
         raise UsageError(t("cannot listen on 127.0.0.1:{port}: {reason}", port=port,
                            reason=exc.strerror or exc),
                          t("is a sandbox already running? pick another --port")) from None
-    for platform in sandbox.emulators:
-        sandbox.configure(platform, latency_ms=latency_ms, audience_speed=audience_speed)
     # Inside a workspace the sandbox shares one world with `publish --sandbox` runs.
-    root = find_workspace()
-    saved = root / ".campaignctl" / SANDBOX_STATE if (root / "channels.yaml").is_file() else None
-    if saved is not None:
-        sandbox.load_state(saved)
-    typer.echo(t("Sandbox of {platforms} on {url} (Ctrl-C stops it).",
-                 platforms=", ".join(sandbox.emulators), url=sandbox.url))
-    typer.echo(t("See what it received: campaignctl sandbox posts"))
+    saved = root / ".campaignctl" / SANDBOX_STATE if root is not None else None
+    loaded = False  # stopped before its world was read, it must not save an empty one over it
+    # From here on a SIGTERM stops it cleanly, even before it has said where it listens.
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     try:
+        for platform in sandbox.emulators:
+            sandbox.configure(platform, latency_ms=latency_ms, audience_speed=audience_speed)
+        if saved is not None:
+            sandbox.load_state(saved)
+            loaded = True
+        typer.echo(t("Sandbox of {platforms} on {url} (Ctrl-C stops it).",
+                     platforms=", ".join(sandbox.emulators), url=sandbox.url))
+        typer.echo(t("See what it received: {command}",
+                     command=_posts_hint(sandbox.url, root)))
+        if root is not None:
+            record_running(root, sandbox.url)
         sandbox.serve_forever()
     except KeyboardInterrupt:
         typer.echo(t("Sandbox stopped."))
     finally:
         sandbox.stop()
-        if saved is not None:
+        if root is not None:
+            forget_running(root)
+        if saved is not None and loaded:
             sandbox.save_state(saved)
 
 
 @sandbox_app.command("posts")
 def sandbox_posts(
-    url: SandboxUrlOpt = "http://127.0.0.1:8765",
+    url: SandboxUrlOpt = None,
     platform: Annotated[Optional[str], typer.Option("--platform")] = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -73,7 +128,7 @@ def sandbox_posts(
     from ..usecases.sandbox import sandbox_call, saved_posts
 
     try:
-        posts = sandbox_call(url, "posts")
+        posts = sandbox_call(_running_url(url), "posts")
     except UsageError:  # none running: show what this workspace's rehearsals left behind
         posts = saved_posts(find_workspace())
         if posts is None:
@@ -104,7 +159,7 @@ def _faults(items: list[str], kinds: tuple[str, ...]) -> list[dict[str, Any]]:
 @sandbox_app.command("configure")
 def sandbox_configure(
     platform: Annotated[str, typer.Argument(help="x, facebook, youtube or tiktok.")],
-    url: SandboxUrlOpt = "http://127.0.0.1:8765",
+    url: SandboxUrlOpt = None,
     latency_ms: Annotated[Optional[float], typer.Option("--latency-ms")] = None,
     rate_limit: Annotated[Optional[str], typer.Option(
         "--rate-limit", help="REQUESTS/SECONDS, e.g. 5/60.")] = None,
@@ -127,7 +182,7 @@ def sandbox_configure(
         body["rate_limit"] = {"requests": int(requests_), "window_seconds": int(seconds)}
     if fault:
         body["faults"] = _faults(fault, tuple(FAULT_KINDS))
-    sandbox_call(url, f"config/{platform}", body)
+    sandbox_call(_running_url(url), f"config/{platform}", body)
     typer.echo(t("{platform}: configured {what}", platform=platform, what=body))
 
 

@@ -17,6 +17,7 @@ The package, one module per concern:
     occurrences.py  occurrences, claims and attempts
     retractions.py  retraction records and markers
     governance.py   pauses, approvals, the audit log
+    identity.py     the ledger's random id, to notice a lost or swapped ledger
     service.py      scheduler heartbeats, channel rate-limit state
     metrics.py      metric snapshots
 
@@ -49,6 +50,7 @@ from .governance import (
     GovernanceRecords,
     Pause,
 )
+from .identity import IdentityRecords
 from .metrics import MetricRecords
 from .migrations import MIGRATIONS, Step
 from .occurrences import AttemptRecord, Claim, OccurrenceRecords, OccurrenceStatus
@@ -82,7 +84,7 @@ from .service import ServiceRecords
 
 
 class Ledger(OccurrenceRecords, RetractionRecords, GovernanceRecords, ServiceRecords,
-             MetricRecords):
+             MetricRecords, IdentityRecords):
     """The publishing record. Thread-safe; share one per process."""
 
 

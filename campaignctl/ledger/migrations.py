@@ -12,10 +12,12 @@ a later version and still lack an earlier one.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 from typing import NamedTuple
 
+from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from .schema import (
@@ -25,6 +27,7 @@ from .schema import (
     attempts,
     audit_log,
     channel_holds,
+    ledger_identity,
     metric_snapshots,
     occurrences,
     pauses,
@@ -87,8 +90,17 @@ def _step_6(conn: Connection) -> None:
         "CREATE INDEX IF NOT EXISTS ix_attempts_started_at ON attempts (started_at)")
 
 
+@step(7, "ledger identity: a random id the workspace remembers")
+def _step_7_ledger_identity(conn: Connection) -> None:
+    ledger_identity.create(conn, checkfirst=True)
+    if conn.execute(select(ledger_identity.c.slot)).first() is None:
+        conn.execute(ledger_identity.insert().values(
+            slot=1, ledger_id=uuid.uuid4().hex, created_at=datetime.now(timezone.utc)))
+
+
 # Ordered and append-only.
-MIGRATIONS: list[Step] = [_step_1, _step_2, _step_3, _step_4, _step_5, _step_6]
+MIGRATIONS: list[Step] = [_step_1, _step_2, _step_3, _step_4, _step_5, _step_6,
+                          _step_7_ledger_identity]
 
 
 def apply_pending(conn: Connection, applied: Iterable[int]) -> int:

@@ -254,3 +254,13 @@ channel_holds = Table(
     Column("reason", Text),
     Column("updated_at", UTCDateTime, nullable=False),
 )
+
+# One row: a random id made when the ledger is created. The workspace keeps a copy
+# (.campaignctl/ledger-id), so a ledger deleted and made anew, or swapped under a running
+# process, is told from the one that recorded what was published.
+ledger_identity = Table(
+    "ledger_identity", metadata,
+    Column("slot", Integer, primary_key=True),  # always 1
+    Column("ledger_id", String(64), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)

@@ -50,6 +50,7 @@ class RunSummary:
 
     results: list[EntryResult] = field(default_factory=list)
     dry_run: bool = False
+    sandbox_url: str | None = None  # the sandbox the run talked to; None: live only
 
     @property
     def counts(self) -> dict[str, int]:
@@ -66,7 +67,7 @@ class RunSummary:
     def to_json(self) -> dict[str, Any]:
         """A JSON-able dict for `--json`."""
         return {"dry_run": self.dry_run, "ok": self.ok, "counts": self.counts,
-                "results": [r.to_json() for r in self.results]}
+                "sandbox_url": self.sandbox_url, "results": [r.to_json() for r in self.results]}
 
 
 @dataclass
@@ -90,6 +91,7 @@ class RetractSummary:
 
     items: list[RetractItem] = field(default_factory=list)
     skipped_pending: int = 0
+    sandbox_url: str | None = None  # the sandbox the deletions went to; None: live only
 
     @property
     def ok(self) -> bool:
@@ -97,6 +99,6 @@ class RetractSummary:
 
     def to_json(self) -> dict[str, Any]:
         return {"ok": self.ok, "skipped_pending": self.skipped_pending,
-                "items": [i.to_json() for i in self.items]}
+                "sandbox_url": self.sandbox_url, "items": [i.to_json() for i in self.items]}
 
 

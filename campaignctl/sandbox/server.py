@@ -10,7 +10,9 @@ What every emulator shares (latency, rate-limit windows, injected faults and the
 requests) is in core.py; each platform module answers requests in its platform's own shapes.
 
 Control API (JSON):
-    GET  /_sandbox/health                    {"ok": true} (cheap: is a sandbox there?)
+    GET  /_sandbox/health                    {"ok": true, "platforms": [...], "workspace":
+                                              "/path" or null} (cheap: is a sandbox there,
+                                              and whose world does it hold?)
     GET  /_sandbox/posts                     every emulator's stored posts
     GET  /_sandbox/requests?platform=x       requests received (headers minus Authorization)
     POST /_sandbox/config/<platform>         {"latency_ms": 50, "rate_limit": {"requests": 5,
@@ -98,15 +100,21 @@ class _Server(ThreadingHTTPServer):
 
 
 class Sandbox:
-    """All four emulators behind one loopback port; use as a context manager in tests."""
+    """All four emulators behind one loopback port; use as a context manager in tests.
+
+    ``workspace`` names the workspace whose world it holds (None: no workspace's), and its
+    health answer says so: a command then uses only its own workspace's sandbox, never one
+    another workspace on the same machine started."""
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0,
                  clock: Callable[[], float] = time.time,
-                 emulators: dict[str, Emulator] | None = None) -> None:
+                 emulators: dict[str, Emulator] | None = None,
+                 workspace: str | None = None) -> None:
         if emulators is None:
             emulators = default_emulators(clock)
         self.emulators = emulators
         self.clock = clock
+        self.workspace = workspace
         self._server = _Server((host, port), _Handler)
         self._server.sandbox = self
         self._thread: threading.Thread | None = None
@@ -190,7 +198,8 @@ class Sandbox:
     def control(self, req: Request) -> Response:
         parts = [p for p in req.path.split("/") if p]
         if req.method == "GET" and parts == ["health"]:
-            return Response(200, {"ok": True, "platforms": sorted(self.emulators)})
+            return Response(200, {"ok": True, "platforms": sorted(self.emulators),
+                                  "workspace": self.workspace})
         if req.method == "GET" and parts == ["posts"]:
             return Response(200, self.all_posts())
         if req.method == "GET" and parts == ["requests"]:

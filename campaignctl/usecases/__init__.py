@@ -10,4 +10,8 @@ share one implementation. Modules:
 - ``governance``: pause, resume, approve, approvals, audit, the governance part of status.
 - ``announce``: emergency announcements.
 - ``status``: what `status` shows (occurrences, scheduler heartbeats, rate-limit holds).
+- ``plan``: the timeline with what publish would do with each entry; ``plan_ledger`` reads
+  the ledger's part of it (loaded only where a ledger exists: it brings SQLAlchemy).
+- ``checks``: what the last `channels check` learned of each account, kept for `plan` and
+  `validate`.
 """

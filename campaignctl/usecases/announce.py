@@ -117,4 +117,5 @@ def announce_job(workspace: Workspace, text: str, channels: Sequence[str] | None
                                                for e in entries if e.rendered}})
         with routed(workspace, [e.channel for e in entries], sandbox, sandbox_url) as url:
             summary = publisher_for(workspace, ledger, url, sandbox).publish(entries, now)
+            summary.sandbox_url = url
         return AnnounceResult(post_id, at, text, bool(earlier), left_out, summary)

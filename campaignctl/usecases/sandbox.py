@@ -1,14 +1,23 @@
-"""Routing sends to a local sandbox: one already listening, else one started in this process
-whose world (posts, likes, uploads) persists in the workspace between commands."""
+"""Routing sends to a local sandbox: this workspace's own, if one serves it, else one started
+in this process whose world (posts, likes, uploads) persists in the workspace between commands.
+
+Which sandbox a command talks to is never a guess: ``--sandbox-url`` (or
+CAMPAIGNCTL_SANDBOX_URL) is used as told; otherwise only a sandbox that says, in its health
+answer, that it serves this workspace — the one `campaignctl sandbox` recorded in
+.campaignctl/sandbox/running.json while it serves, or one on the default port. A sandbox
+another workspace started on the same machine is never used unless named.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import json
 import os
+import socket
 import urllib.error
 import urllib.request
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 from ..channels.base import DEFAULT_SANDBOX_URL
@@ -18,40 +27,133 @@ from ..models import Workspace
 from ..sandbox import REHEARSAL_AUDIENCE_SPEED, Sandbox
 
 SANDBOX_STATE = "sandbox/state.pickle"
+SANDBOX_RUNNING = "sandbox/running.json"  # the URL of `campaignctl sandbox` while it serves
+
+
+def health(url: str, attempts: int = 1, timeout: float = 3.0) -> dict[str, Any] | None:
+    """The health answer of a sandbox at ``url`` ({} if it carries no JSON), or None if no
+    sandbox listens there. A refused connection answers at once; a sandbox that is merely
+    busy (its process loaded, e.g. beside a test run) gets a few seconds, so a slow answer is
+    not mistaken for no sandbox."""
+    for _ in range(attempts):
+        try:
+            with urllib.request.urlopen(f"{url.rstrip('/')}/_sandbox/health",
+                                        timeout=timeout) as reply:
+                body = reply.read()
+        except urllib.error.HTTPError:
+            return None  # something answers there, but not a sandbox
+        except OSError as exc:
+            if isinstance(getattr(exc, "reason", exc), ConnectionRefusedError):
+                return None  # nothing listens there
+            continue  # timed out or reset: ask again
+        try:
+            answer = json.loads(body or b"{}")
+        except ValueError:
+            answer = {}
+        return answer if isinstance(answer, dict) else {}
+    return None
 
 
 def answers(url: str, attempts: int = 1, timeout: float = 3.0) -> bool:
-    """Is a sandbox listening at ``url``? A refused connection answers at once; a sandbox
-    that is merely busy (its process loaded, e.g. beside a test run) gets a few seconds, so a
-    slow answer is not mistaken for no sandbox."""
-    for _ in range(attempts):
-        try:
-            with urllib.request.urlopen(f"{url.rstrip('/')}/_sandbox/health", timeout=timeout):
-                return True
-        except urllib.error.HTTPError:
-            return False  # something answers there, but not a sandbox
-        except OSError as exc:
-            if isinstance(getattr(exc, "reason", exc), ConnectionRefusedError):
-                return False  # nothing listens there
-            # timed out or reset: ask again
+    """Is a sandbox listening at ``url``? (See health.)"""
+    return health(url, attempts, timeout) is not None
+
+
+def workspace_identity(root: Path | None) -> str | None:
+    """What a sandbox serving the workspace at ``root`` calls it: its resolved path."""
+    return None if root is None else str(Path(root).resolve())
+
+
+def record_running(root: Path, url: str) -> Path:
+    """Note in the workspace that this process serves its sandbox at ``url``."""
+    path = Path(root) / ".campaignctl" / SANDBOX_RUNNING
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps({"url": url, "pid": os.getpid(), "host": socket.gethostname(),
+                               "workspace": workspace_identity(root)}))
+    tmp.replace(path)
+    return path
+
+
+def forget_running(root: Path) -> None:
+    """Remove the record written by record_running, if it is still this process's."""
+    path = Path(root) / ".campaignctl" / SANDBOX_RUNNING
+    record = _read_record(path)
+    if record is not None and record.get("pid") == os.getpid() \
+            and record.get("host") == socket.gethostname():
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+
+def _read_record(path: Path) -> dict[str, Any] | None:
+    try:
+        record = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    return record if isinstance(record, dict) else None
+
+
+def _gone(record: dict[str, Any]) -> bool:
+    """True when the recording process is known dead (on this host)."""
+    pid = record.get("pid")
+    if record.get("host") != socket.gethostname() or not isinstance(pid, int):
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
     return False
+
+
+def serves(url: str, root: Path | None, attempts: int = 1) -> bool:
+    """Does a sandbox answer at ``url`` that serves the workspace at ``root``?"""
+    answer = health(url, attempts)
+    return answer is not None and answer.get("workspace") == workspace_identity(root)
+
+
+def running_sandbox(root: Path | None) -> str | None:
+    """The URL of this workspace's running sandbox: the one recorded while it serves (checked
+    to answer and to serve this workspace: a record left by a killed sandbox, or a port since
+    taken by another, is passed over), else the default port if it serves this workspace."""
+    asked = None
+    if root is not None:
+        path = Path(root) / ".campaignctl" / SANDBOX_RUNNING
+        record = _read_record(path)
+        if record is not None and isinstance(record.get("url"), str):
+            if _gone(record):
+                with contextlib.suppress(OSError):
+                    path.unlink()  # stale: its sandbox was killed
+            elif serves(record["url"], root, attempts=3):
+                return record["url"]
+            else:
+                asked = record["url"]
+    if asked != DEFAULT_SANDBOX_URL and serves(DEFAULT_SANDBOX_URL, root):
+        return DEFAULT_SANDBOX_URL
+    return None
 
 
 @contextlib.contextmanager
 def sandbox_session(workspace: Workspace, url: str | None = None) -> Iterator[str]:
-    """The URL of a sandbox to talk to: one already listening (``url``, else
-    CAMPAIGNCTL_SANDBOX_URL, else 127.0.0.1:8765), else one started in this process whose
-    posts persist in the workspace, so later commands (status, retract) see the same world."""
-    wanted = url or os.environ.get("CAMPAIGNCTL_SANDBOX_URL") or DEFAULT_SANDBOX_URL
+    """The URL of a sandbox to talk to: ``url`` as told (refused if nothing answers there),
+    else CAMPAIGNCTL_SANDBOX_URL if it answers, else this workspace's running sandbox (see
+    running_sandbox), else one started in this process whose posts persist in the workspace,
+    so later commands (status, retract) see the same world."""
     # A URL the user named is expected to be there: ask it more than once before refusing.
-    if answers(wanted, attempts=3 if url else 1):
-        yield wanted
-        return
     if url:
+        if answers(url, attempts=3):
+            yield url
+            return
         raise UsageError(t("no sandbox answers at {url}", url=url),
                          t("start one with `campaignctl sandbox`, or leave out the URL"))
+    named = os.environ.get("CAMPAIGNCTL_SANDBOX_URL")
+    found = named if named and answers(named) else running_sandbox(workspace.root)
+    if found:
+        yield found
+        return
     state = workspace.state_dir / SANDBOX_STATE
-    with Sandbox(port=0) as sandbox:
+    with Sandbox(port=0, workspace=workspace_identity(workspace.root)) as sandbox:
         sandbox.load_state(state)
         for platform in sandbox.emulators:
             sandbox.configure(platform, audience_speed=REHEARSAL_AUDIENCE_SPEED)
