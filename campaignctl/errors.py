@@ -32,8 +32,25 @@ platform's reply, which never echoes tokens back.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+
+
+def _english(word: str) -> str:
+    return word
+
+
+# How the labels "error" and "warning" read in the user's language. errors.py imports
+# nothing of ours, so the CLI hands its translator in (cli/__init__.py); without one they
+# stay English.
+_label: Callable[[str], str] = _english
+
+
+def translate_labels(translator: Callable[[str], str]) -> None:
+    """Show the severity labels of every one_line() through ``translator`` (i18n.t)."""
+    global _label
+    _label = translator
 
 
 @dataclass(frozen=True)
@@ -58,7 +75,7 @@ class Problem:
 
     def one_line(self) -> str:
         """file:line: severity: message (hint) — the form users see."""
-        text = f"{self.location()}: {self.severity}: {self.message}"
+        text = f"{self.location()}: {_label(self.severity)}: {self.message}"
         if self.hint:
             text += f" — {self.hint}"
         return text
@@ -81,7 +98,7 @@ class CampaignctlError(Exception):
         where = ""
         if self.file:
             where = f"{self.file}:{self.line}: " if self.line else f"{self.file}: "
-        text = f"{where}error: {self.message}"
+        text = f"{where}{_label('error')}: {self.message}"
         if self.hint:
             text += f" — {self.hint}"
         return text

@@ -10,16 +10,23 @@ English, so adding a message never breaks another language. The language comes f
 
 A catalog is parsed on the first message in its language and kept for the process, so an
 English run never reads one, nor imports Babel's catalog reader.
+
+Numbers, percentages and dates shown to people go through ``number``, ``percent`` and
+``local_time`` (and a time of day in a Babel pattern through ``time_pattern``): Indonesian
+reads 3.521.187, 8,29% and 03 Des 09.00, English what Python writes.
 """
 
 from __future__ import annotations
 
+import copy
 import gettext
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 LOCALE_DIR = Path(__file__).with_name("locale")
 DOMAIN = "campaignctl"
@@ -132,3 +139,107 @@ def tn(singular: str, plural: str, count: int, /, **fields: object) -> str:
     else:
         message = singular if count == 1 else plural
     return message.format(**{"count": count, **fields})
+
+
+# --- numbers and dates ------------------------------------------------------------------
+# English keeps Python's own formatting (and never imports Babel for it); every other
+# language is written by Babel in the locale named by its code (id, pt_BR), so a new
+# language needs nothing but its .po.
+
+
+@cache
+def _locale(lang: str) -> Any:
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return Locale.parse(lang)
+    except (UnknownLocaleError, ValueError):  # a catalog named unlike any locale
+        return Locale.parse(SOURCE_LANGUAGE)
+
+
+def number(value: float, decimals: int = 0) -> str:
+    """``value`` with its thousands grouped and ``decimals`` places, as the current
+    language writes it: 3,521,187 and 1,234.5 in English, 3.521.187 and 1.234,5 in
+    Indonesian."""
+    lang = language()
+    if lang == SOURCE_LANGUAGE:
+        return f"{value:,}" if isinstance(value, int) and not decimals else \
+            f"{value:,.{decimals}f}"
+    return _decimal_pattern(lang, "decimal", decimals).apply(_rounded(value, decimals),
+                                                             _locale(lang))
+
+
+def percent(fraction: float, decimals: int = 2) -> str:
+    """A fraction as a percentage with ``decimals`` places: 8.29% in English, 8,29% in
+    Indonesian."""
+    lang = language()
+    if lang == SOURCE_LANGUAGE:
+        return f"{fraction * 100:.{decimals}f}%"
+    return _decimal_pattern(lang, "percent", decimals).apply(
+        _rounded(fraction * 100, decimals), _locale(lang))
+
+
+def decimal_sign() -> str:
+    """The decimal separator of the current language: "." in English, "," in Indonesian."""
+    lang = language()
+    if lang == SOURCE_LANGUAGE:
+        return "."
+    from babel.numbers import get_decimal_symbol
+
+    return str(get_decimal_symbol(_locale(lang)))
+
+
+def _rounded(value: float, decimals: int) -> str:
+    # rounded as English rounds it, so both languages show the same digits (Babel reads
+    # the text as a decimal, exactly)
+    return str(value) if isinstance(value, int) else f"{value:.{decimals}f}"
+
+
+@cache
+def _decimal_pattern(lang: str, kind: str, decimals: int) -> Any:
+    """The locale's own number (or percent) pattern, with exactly ``decimals`` places; a
+    percentage is given already times 100."""
+    from babel.numbers import parse_pattern
+
+    formats = _locale(lang).decimal_formats if kind == "decimal" else \
+        _locale(lang).percent_formats
+    pattern = copy.copy(parse_pattern(formats[None]))
+    pattern.frac_prec = (decimals, decimals)
+    pattern.scale = 0
+    return pattern
+
+
+def local_time(moment: date | datetime, english: str, pattern: str) -> str:
+    """A date or date-time as the current language writes it: the strftime format
+    ``english`` in English; else the CLDR ``pattern``, where ``{time}`` is the locale's
+    own short time (09.00 in Indonesian) and ``{zone}`` the zone's abbreviation (WITA)."""
+    lang = language()
+    if lang == SOURCE_LANGUAGE:
+        return moment.strftime(english)
+    from babel.dates import format_date, format_datetime
+
+    locale = _locale(lang)
+    pattern = time_pattern(pattern)
+
+    def cldr(piece: str) -> str:
+        if not piece:
+            return ""
+        if isinstance(moment, datetime):
+            return str(format_datetime(moment, piece, locale=locale))
+        return str(format_date(moment, piece, locale=locale))
+
+    return moment.strftime("%Z").join(cldr(piece) for piece in pattern.split("{zone}"))
+
+
+def time_pattern(pattern: str) -> str:
+    """A CLDR date-time pattern with ``{time}`` as the current language writes a time of
+    day: HH:mm in English, HH.mm in Indonesian."""
+    lang = language()
+    if lang == SOURCE_LANGUAGE:
+        return pattern.replace("{time}", "HH:mm")
+    return pattern.replace("{time}", _locale(lang).time_formats["short"].pattern)
+
+
+def babel_locale() -> str:
+    """The Babel locale of the current language (its code: en, id, pt_BR)."""
+    return str(_locale(language()))

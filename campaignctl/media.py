@@ -18,7 +18,7 @@ from typing import TypeVar
 
 import filetype
 
-from .i18n import language, t
+from .i18n import decimal_sign, t
 from .models import Media
 
 KINDS = ("image", "gif", "video")
@@ -188,8 +188,7 @@ def human_duration(seconds: float, *, beside: float | None = None) -> str:
     hours, rest = divmod(tenths, 36000)
     minutes, rest = divmod(rest, 600)
     secs = f"{rest // 10}" if rest % 10 == 0 else f"{rest / 10:.1f}"
-    if language() == "id":
-        secs = secs.replace(".", ",")
+    secs = secs.replace(".", decimal_sign())
     parts = []
     if hours:
         parts.append(t("{n} h", n=hours))
@@ -238,8 +237,7 @@ def human_size(size: int, *, beside: int | None = None) -> str:
         shown = str(size)
     else:
         shown = str(tenths // 10) if tenths % 10 == 0 else f"{tenths // 10}.{tenths % 10}"
-    if language() == "id":
-        shown = shown.replace(".", ",")
+    shown = shown.replace(".", decimal_sign())
     return f"{shown} {_SIZE_UNITS[place]}"
 
 

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from .channels import limits_for, secrets_for
 from .errors import CredentialError, Problem
-from .i18n import language, t, tn
+from .i18n import babel_locale, t, time_pattern, tn
 from .models import Campaign, Media, PlanEntry, RenderedPost, Target
 from .rules import x_weighted_length
 
@@ -22,9 +22,8 @@ def when_text(moment: datetime) -> str:
     """A local date-time as people read it, in the current language, with its zone."""
     from babel.dates import format_datetime
 
-    lang = language()
-    pattern = "EEE d MMM y HH.mm" if lang == "id" else "EEE d MMM y HH:mm"
-    return f"{format_datetime(moment, pattern, locale=lang)} {moment.tzname()}"
+    pattern = time_pattern("EEE d MMM y {time}")
+    return f"{format_datetime(moment, pattern, locale=babel_locale())} {moment.tzname()}"
 
 
 def github_annotation(problem: Problem) -> str:

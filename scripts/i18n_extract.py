@@ -9,7 +9,10 @@ Messages are read from every ``t("English text", ...)`` and ``tn("one", "many", 
 call in campaignctl/**/*.py by AST, so implicitly concatenated literals count as one key and
 ``t(CONSTANT)``, ``t(TABLE.get(k, "default"))`` and ``t("a" if x else "b")`` are read too.
 Words shown through a variable (``t(row.state)``) come from the StrEnums in
-campaignctl/models.py and from ``SHOWN_VALUES`` below. The merge into each .po keeps every
+campaignctl/models.py and from ``SHOWN_VALUES`` below. The texts ``--help`` shows (each
+command's docstring, each option's ``help=``) are read from the command tree typer builds
+of campaignctl.cli, the tree the CLI translates at run time, and filed under the module of
+each command's function. The merge into each .po keeps every
 translation, marks a reworded message fuzzy with its old translation (a translator confirms
 it) and drops messages no code uses any more.
 
@@ -21,11 +24,14 @@ from __future__ import annotations
 
 import argparse
 import ast
+import importlib
+import inspect
 import io
 import sys
 import tomllib
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import IO, Any
 
@@ -41,6 +47,8 @@ DOMAIN = "campaignctl"
 TEMPLATE = LOCALE_DIR / f"{DOMAIN}.pot"
 I18N_MODULE = "campaignctl.i18n"
 FUNCTIONS = ("t", "tn")
+CLI_MODULE = "campaignctl.cli"  # its ``app``: every help text in it is a message
+HELP_COMMENT = "a --help text"
 
 # StrEnums whose values reach t() through a variable (t(e.status), t(r.outcome), t(r.state),
 # t(r.action)): every member's value is a message.
@@ -57,6 +65,8 @@ SHOWN_VALUES: dict[str, tuple[str, tuple[str, ...]]] = {
                                    ("snapshot deltas", "publish times")),
     "campaignctl.report.html": ("report.html.WEEKDAYS, shown through t()",
                                 ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")),
+    "campaignctl.errors": ("the severity label of Problem.one_line(), shown through t()",
+                           ("error", "warning")),
 }
 
 
@@ -223,13 +233,39 @@ def calls_in_file(path: Path, root: Path = REPO) -> list[Call]:
                           path.name == "__init__.py")
 
 
+@cache
+def help_calls(root: Path = REPO) -> tuple[Call, ...]:
+    """Every help text of the CLI, as a Call at the function of the command that shows it.
+
+    The command tree is typer's, built from the campaignctl package under ``root`` (put
+    first on sys.path when it is not imported yet)."""
+    if str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+    cli = importlib.import_module(CLI_MODULE)
+    where = Path(cli.__file__).resolve()
+    if not where.is_relative_to(root.resolve()):
+        raise SystemExit(f"{CLI_MODULE} is imported from {where}, not from {root}: "
+                         f"run with PYTHONPATH={root}")
+    from typer.main import get_command
+
+    localized = importlib.import_module(f"{CLI_MODULE}._localize")
+    calls = []
+    for command, text in localized.help_texts(get_command(cli.app)):
+        function = inspect.unwrap(command.callback)
+        source = Path(inspect.getsourcefile(function) or "").resolve()
+        calls.append(Call(source.relative_to(root.resolve()).as_posix(),
+                          function.__code__.co_firstlineno, text))
+    return tuple(calls)
+
+
 def extract(package: Path = PACKAGE, root: Path = REPO) -> list[Call]:
-    """Every call of campaignctl.i18n.t and tn in the package, in file and line order."""
+    """Every call of campaignctl.i18n.t and tn in the package, and every help text of its
+    CLI, in file and line order."""
     calls: list[Call] = []
     for path in sorted(package.rglob("*.py")):
         if "__pycache__" not in path.parts:
             calls.extend(calls_in_file(path, root))
-    return calls
+    return sorted([*calls, *help_calls(root)], key=lambda c: (c.file, c.line))
 
 
 def message_keys(calls: list[Call]) -> dict[str, list[str]]:
@@ -307,6 +343,11 @@ def extract_messages(fileobj: IO[bytes], keywords: Mapping[str, Any],
             yield call.line, "t", call.key, []
     for shown in shown_in(tree, module):
         yield shown.line, "t", shown.key, [shown.why]
+    if module == CLI_MODULE or module.startswith(CLI_MODULE + "."):
+        here = path.relative_to(root.resolve()).as_posix()
+        for call in help_calls(root):
+            if call.file == here and call.key is not None:
+                yield call.line, "t", call.key, [HELP_COMMENT]
 
 
 def settings() -> dict[str, Any]:

@@ -579,3 +579,25 @@ def test_preview_cards_embed_small_media_and_explain_the_rest(tmp_path):
     assert "The title" in page and 'data-media="thumbnail"' in page
     assert "c.yaml:3: error: too long for X" in page
     assert page.count("data:image/png;base64,") == 1  # the big one is not embedded
+
+
+def test_report_in_indonesian_writes_indonesian_numbers_and_dates(ws, tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from campaignctl.cli import app
+
+    workspace, _, sb, clock = ws
+    clock.now += 600
+    monkeypatch.setenv("CAMPAIGNCTL_NOW", NOW.isoformat())
+    page = tmp_path / "r.html"
+    result = CliRunner().invoke(app, ["--workspace", str(workspace.root), "--lang", "id",
+                                      "report", "--sandbox-url", sb.url, "--html", str(page)])
+    assert result.exit_code == 0, result.output
+    rates = re.findall(r"\d+[.,]\d\d%", result.stdout)
+    assert rates and all("," in r for r in rates), result.stdout  # 8,29%, not 8.29%
+    html = page.read_text()
+    assert re.search(r">\d\d Des \d\d\.\d\d<", html)  # 03 Des 09.00, not 03 Dec 09:00
+    assert "Desember 2026" in html and " Dec " not in html
+    shown = re.findall(r'data-metric="reach"[^>]*data-value="(\d{4,})">([^<]+)<', html)
+    assert shown, "no reach of a thousand or more to check the grouping with"
+    assert all(text == f"{int(raw):,}".replace(",", ".") for raw, text in shown)

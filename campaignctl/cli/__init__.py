@@ -18,10 +18,13 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..i18n import LANGUAGES, set_language
+from ..errors import translate_labels
+from ..i18n import LANGUAGES, set_language, t
 from . import channels, check, governance, publish, report, sandbox, service, workspace
 from ._common import err, state
 from ._handler import CampaignctlGroup
+
+translate_labels(t)  # "error:" and "warning:" in every one-line message, in the user's language
 
 app = typer.Typer(
     cls=CampaignctlGroup,
@@ -29,7 +32,7 @@ app = typer.Typer(
     help="Campaigns as code: write a campaign once, check it, and publish it to X, "
     "Facebook, YouTube and TikTok on schedule.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     # Help text is plain: CAMPAIGN[/POST] must not be read as rich markup.
     rich_markup_mode=None,
@@ -65,5 +68,5 @@ def main(argv: list[str] | None = None) -> None:
     try:
         app(args=argv, prog_name="campaignctl")
     except KeyboardInterrupt:  # between commands' handling, e.g. while click parses
-        err("interrupted")
+        err(t("interrupted"))
         sys.exit(130)

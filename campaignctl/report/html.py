@@ -20,7 +20,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..i18n import language, t
+from ..i18n import decimal_sign, language, local_time, t
 from ..models import Target
 from .text import fmt_number, fmt_rate, simulated_note
 
@@ -231,7 +231,11 @@ def line_chart(page: _Page, series: Mapping[str, tuple[str, Sequence[tuple[datet
 
 
 def _short(at: datetime) -> str:
-    return at.strftime("%d %b %H:%M")
+    return local_time(at, "%d %b %H:%M", "dd MMM {time}")
+
+
+def _long(at: datetime) -> str:
+    return local_time(at, "%d %b %Y %H:%M %Z", "dd MMM y {time} {zone}")
 
 
 def sparkline(page: _Page, pts: Sequence[tuple[datetime, float]], color: str, label: str,
@@ -270,8 +274,7 @@ def report_html(report: Report, title: str | None = None) -> str:
     body = [f"<h1>{_e(heading)}</h1>",
             '<p class="sub">' + _e(t("What the campaign achieved, from each platform's own "
                                      "numbers."))
-            + " " + _e(t("Report made {when}.", when=_dt(report["generated_at"]).strftime(
-                "%d %b %Y %H:%M %Z"))) + "</p>"]
+            + " " + _e(t("Report made {when}.", when=_long(_dt(report["generated_at"])))) + "</p>"]
     note = simulated_note(report)
     if note:
         body.append(f'<p class="banner" role="note" data-simulated="true">{_e(note)}</p>')
@@ -348,7 +351,7 @@ def _measured_note(c: CampaignReport) -> str:
     if not measured:
         return ""
     return " · " + _e(t("numbers collected {when}",
-                        when=_dt(max(measured)).strftime("%d %b %Y %H:%M %Z")))
+                        when=_long(_dt(max(measured)))))
 
 
 def _campaign_section(page: _Page, c: CampaignReport) -> str:
@@ -414,7 +417,7 @@ def _campaign_section(page: _Page, c: CampaignReport) -> str:
         for key in c["best"]:
             p = posts[key]
             items.append(f"<li><b>{_e(p['post'])}</b> {_e(t('on'))} {_e(p['channel'])}, "
-                         f"{_e(_dt(p['at']).strftime('%d %b %H:%M'))}: "
+                         f"{_e(_short(_dt(p['at'])))}: "
                          f"{_num(p['engagement'], 'engagement', 'best', cid, p['channel'], key)}"
                          f" {_e(t('responses'))}"
                          + ("" if p["reach"] is None else
@@ -457,7 +460,8 @@ def _calendar(c: CampaignReport) -> str:
                 else:
                     cells.append(f"<td>{day}</td>")
             rows.append("<tr>" + "".join(cells) + "</tr>")
-        grids.append(f'<div class="month"><b>{_e(date(year, month, 1).strftime("%B %Y"))}</b>'
+        month_name = local_time(date(year, month, 1), "%B %Y", "LLLL y")
+        grids.append(f'<div class="month"><b>{_e(month_name)}</b>'
                      f"<table>{''.join(rows)}</table></div>")
     return (f"<h3>{_e(t('Calendar: what went out when'))}</h3>"
             f"<div class='cal'>{''.join(grids)}</div>")
@@ -482,7 +486,7 @@ def _posts_table(page: _Page, c: CampaignReport) -> str:
         note = f'<div class="gap">{_e(p["gap"])}</div>' if p["gap"] else ""
         rows.append(f'<tr data-row="{_e(key)}"><td class="l">{name}{note}</td>'
                     f'<td class="l">{_e(ch)}</td>'
-                    f"<td class='l'>{_e(_dt(p['at']).strftime('%d %b %H:%M'))}</td>{cells}"
+                    f"<td class='l'>{_e(_short(_dt(p['at'])))}</td>{cells}"
                     f"<td>{_rate(p['rate'], 'post', cid, ch, key)}</td>{conv}"
                     f"<td>{spark}</td></tr>")
     heads = "".join(f"<th>{_e(h)}</th>" for h in (
@@ -594,7 +598,7 @@ def _media_block(media: Sequence[Any], root: Path, key: str, *,
         elif src is None:
             size = full.stat().st_size if full.exists() else None
             why = (t("not embedded: {size} MB is over the 2 MB preview cap",
-                     size=f"{size / 1048576:.1f}") if size is not None
+                     size=f"{size / 1048576:.1f}".replace(".", decimal_sign())) if size is not None
                    else t("file not found"))
             item = f'<div class="ph" data-media="placeholder">{_e(shown)}<br>{_e(why)}</div>'
         elif kind == "video":
@@ -612,7 +616,7 @@ def _card(entry: Any, root: Path) -> str:
     post = entry.rendered
     key = entry.key
     platform = post.platform
-    when = post.at.strftime("%a %d %b %Y %H:%M %Z")
+    when = local_time(post.at, "%a %d %b %Y %H:%M %Z", "EEE dd MMM y {time} {zone}")
     head = (f'<header><div class="av"></div><div class="who"><b>{_e(post.channel)}</b>'
             f'<span>{_e(platform)} · {_e(when)}</span></div></header>')
     media = _media_block(post.media, root, key,

@@ -11,7 +11,7 @@ import io
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ..i18n import t
+from ..i18n import number, percent, t
 from ..models import Target
 
 if TYPE_CHECKING:
@@ -24,17 +24,18 @@ CSV_COLUMNS = ("level", "campaign", "channel", "platform", "post", "key", "at", 
 
 
 def fmt_number(value: int | float | None) -> str:
-    """A count for people: thousands separated; "n/a" when unknown."""
+    """A count for people, as the language writes it (3,521,187 / 3.521.187); "n/a" when
+    unknown."""
     if value is None:
         return t("n/a")
     if isinstance(value, float) and not value.is_integer():
-        return f"{value:,.1f}"
-    return f"{int(value):,}"
+        return number(value, 1)
+    return number(int(value))
 
 
 def fmt_rate(value: float | None) -> str:
-    """An engagement rate as a percentage, or "n/a"."""
-    return t("n/a") if value is None else f"{value * 100:.2f}%"
+    """An engagement rate as a percentage (8.29% / 8,29%), or "n/a"."""
+    return t("n/a") if value is None else percent(value, 2)
 
 
 def csv_rows(report: Report) -> list[dict[str, Any]]:
