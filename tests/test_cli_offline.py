@@ -364,3 +364,15 @@ def test_plan_from_words(ws: Path, monkeypatch, word, has_dec_1) -> None:
 def test_plan_from_a_word_it_does_not_know(ws: Path) -> None:
     result = run("plan", "--from", "lusa", cwd=ws)
     assert result.exit_code == 2 and "today, tomorrow or now" in result.stderr
+
+
+def test_next_lists_the_next_posts_from_now(ws: Path, monkeypatch) -> None:
+    monkeypatch.setenv("CAMPAIGNCTL_NOW", "2026-12-01T10:00:00+08:00")
+    rows = json.loads(run("next", "3", "--json", cwd=ws).stdout)
+    assert len(rows) == 3
+    assert all(r["at"] >= "2026-12-01T10:00:00+08:00" for r in rows)
+    assert rows == sorted(rows, key=lambda r: r["at"])
+    plan = json.loads(run("plan", "--from", "now", "--json", cwd=ws).stdout)
+    assert rows == plan[:3]  # the same lines plan gives, and the same statuses
+    text = run("next", "1", cwd=ws)
+    assert text.exit_code == 0 and len(text.stdout.strip().splitlines()) == 4  # head, 1, blank, sum

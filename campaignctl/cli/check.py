@@ -81,17 +81,9 @@ def validate(
         raise typer.Exit(1)
 
 
-def plan(
-    files: FilesArg = None,
-    from_: Annotated[Optional[str], typer.Option(
-        "--from", help="Start of the window (YYYY-MM-DD or 'YYYY-MM-DD HH:MM').")] = None,
-    until: Annotated[Optional[str], typer.Option(
-        "--until", help="End of the window, inclusive.")] = None,
-    channel: Annotated[Optional[str], typer.Option("--channel", "-c")] = None,
-    as_json: JsonOpt = False,
-) -> None:
-    """The timeline: every post on every channel, when, and what publish would do with it."""
-    from ..output import plan_rows, plan_table
+def _timeline(files: list[Path] | None, *, start: Optional[str], until: Optional[str],
+              channel: Optional[str]) -> tuple[Any, list[Any], Any]:
+    """(the workspace's campaigns, every problem, usecases.plan's report) for plan and next."""
     from ..selectors import resolve_channel
     from ..usecases.plan import ledger_url, plan_job
 
@@ -104,20 +96,50 @@ def plan(
         # Only here, where a ledger exists: it brings SQLAlchemy with it.
         from ..usecases.plan_ledger import read_ledger as reader
     zone = workspace.timezone
-    report = plan_job(workspace, campaigns, start=parse_when(from_, zone=zone),
+    report = plan_job(workspace, campaigns, start=parse_when(start, zone=zone),
                       end=parse_when(until, end=True, zone=zone), channel=channel, now=now(),
                       read_ledger=reader)
-    problems = [*problems, *report.problems]
+    return campaigns, [*problems, *report.problems], report
+
+
+def _show_timeline(lines: list[Any], campaigns: list[Any], problems: list[Any], report: Any,
+                   as_json: bool) -> None:
+    from ..output import plan_rows, plan_table
+
     if as_json:
-        print_json(plan_rows(report.lines))
+        print_json(plan_rows(lines))
     else:
-        typer.echo(plan_table(report.lines, campaigns))
+        typer.echo(plan_table(lines, campaigns))
     if report.ledger_error:
         err(t("warning: the ledger could not be read, so the plan does not show what it "
               "records: {error}", error=report.ledger_error))
     print_problems(problems)
     if any(p.is_error for p in problems):
         raise typer.Exit(1)
+
+
+def plan(
+    files: FilesArg = None,
+    from_: Annotated[Optional[str], typer.Option(
+        "--from", help="Start of the window (YYYY-MM-DD or 'YYYY-MM-DD HH:MM').")] = None,
+    until: Annotated[Optional[str], typer.Option(
+        "--until", help="End of the window, inclusive.")] = None,
+    channel: Annotated[Optional[str], typer.Option("--channel", "-c")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """The timeline: every post on every channel, when, and what publish would do with it."""
+    campaigns, problems, report = _timeline(files, start=from_, until=until, channel=channel)
+    _show_timeline(report.lines, campaigns, problems, report, as_json)
+
+
+def next_posts(
+    count: Annotated[int, typer.Argument(help="How many.", min=1)] = 5,
+    channel: Annotated[Optional[str], typer.Option("--channel", "-c")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """What goes out next: the next posts from now, when, where, and what publish will do."""
+    campaigns, problems, report = _timeline(None, start="now", until=None, channel=channel)
+    _show_timeline(report.lines[:count], campaigns, problems, report, as_json)
 
 
 def _first_of_each(entries: list[Any]) -> list[Any]:
@@ -180,4 +202,5 @@ def preview(
 def register(app: typer.Typer) -> None:
     app.command()(validate)
     app.command()(plan)
+    app.command("next")(next_posts)
     app.command()(preview)
