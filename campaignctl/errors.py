@@ -33,8 +33,8 @@ platform's reply, which never echoes tokens back.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 
 def _english(word: str) -> str:
@@ -53,9 +53,11 @@ def translate_labels(translator: Callable[[str], str]) -> None:
     _label = translator
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with the user's input, located as precisely as we can."""
+# A NamedTuple, not a frozen dataclass: every command imports this module, and building a
+# dataclass costs about 0.7 ms of campaignctl's start-up (benchmarks/bench_startup.py).
+class Problem(NamedTuple):
+    """One thing wrong with the user's input, located as precisely as we can (immutable;
+    ``problem._replace(message=...)`` for a changed copy)."""
 
     message: str
     file: str | None = None

@@ -22,11 +22,10 @@ import copy
 import gettext
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 LOCALE_DIR = Path(__file__).with_name("locale")
 DOMAIN = "campaignctl"
@@ -82,8 +81,7 @@ def language() -> str:
     return SOURCE_LANGUAGE
 
 
-@dataclass(frozen=True)
-class Catalog:
+class Catalog(NamedTuple):  # not a dataclass: this module is imported at every start
     """One language's translations, as read from its .po."""
 
     messages: dict[str, str]

@@ -177,7 +177,7 @@ def preview_markdown(entries: Sequence[PlanEntry], campaigns: Sequence[Campaign]
         # "3 errors, 1 warning": a comma joins the two counts in every language we have.
         out.append(f"\n{icon} {errors_text(len(errors))}, "
                    f"{warnings_text(len(problems) - len(errors))}")
-        out.extend(f"- `{p.location()}` **{p.severity}**: {p.message}"
+        out.extend(f"- `{p.location()}` **{t(p.severity)}**: {p.message}"
                    + (f" — {p.hint}" if p.hint else "") for p in problems)
     current = None
     for e in entries:

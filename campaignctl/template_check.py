@@ -16,7 +16,6 @@ files it cannot make into campaigns) pays nothing for it at import.
 
 from __future__ import annotations
 
-import dataclasses
 import difflib
 import re
 from collections.abc import Collection, Iterable, Mapping
@@ -122,7 +121,7 @@ class ProblemSet:
 
     @property
     def items(self) -> list[Problem]:
-        return [dataclasses.replace(p, message=p.message + t(" (used by {posts})", posts=", ".join(
+        return [p._replace(message=p.message + t(" (used by {posts})", posts=", ".join(
             self._users[i]))) if i in self._users else p for i, p in enumerate(self._items)]
 
 

@@ -18,7 +18,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..errors import translate_labels
+from ..errors import UsageError, translate_labels
 from ..i18n import LANGUAGES, set_language, t
 from . import channels, check, governance, publish, report, sandbox, service, workspace
 from ._common import err, state
@@ -51,8 +51,9 @@ def _root(
 ) -> None:
     """Campaigns as code for public-service communications."""
     if lang is not None and lang not in LANGUAGES:
-        err(f"error: --lang must be one of {', '.join(LANGUAGES)}")
-        raise typer.Exit(2)
+        raise UsageError(t("--lang must be one of {languages}", languages=", ".join(LANGUAGES)),
+                         t("a language is a catalog under campaignctl/locale/ "
+                           "(docs/translating.md)"))
     set_language(lang)  # None: back to the environment's language
     state.workspace = workspace_dir
 
