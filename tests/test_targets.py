@@ -459,3 +459,34 @@ def test_audit_shows_the_sandbox_apart(example, monkeypatch):
     assert "pause" in live and "→ published" not in live
     assert "→ published" in rehearsed and "pause" not in rehearsed
     assert rehearsed  # the heading is there
+
+
+def test_going_live_before_the_credentials_are_set_fails_retryably_then_sends(
+        example, monkeypatch):
+    """The first live run often comes before .env is filled in: the post must fail with the
+    line that says which credential is missing, stay retryable, and go out once it is set."""
+    ws = example
+    monkeypatch.setenv("CAMPAIGNCTL_NOW", BEFORE)
+    ok(ws, "publish", "--sandbox", "--rehearse")
+    with Sandbox(port=0) as real_x:
+        make_x_live(ws, real_x, monkeypatch)
+        for name in X_ENV:
+            monkeypatch.delenv(name)
+        monkeypatch.setenv("CAMPAIGNCTL_NOW", FIRST_POST)
+        first = run(ws, "publish", "--json")
+        assert first.exit_code == 1
+        [x] = [r for r in json.loads(first.stdout)["results"] if r["channel"] == "x"]
+        assert (x["outcome"], x["target"]) == ("failed", "live"), x
+        assert "X_CONSUMER_KEY" in x["reason"] and "unexpected" not in x["reason"]
+        assert real_x.all_posts()["x"] == []
+        for name, field in X_ENV.items():  # the credentials, now set
+            monkeypatch.setenv(name, sandbox_credentials("x")[field])
+        again = json.loads(ok(ws, "publish", "--json"))
+        [x] = [r for r in again["results"] if r["channel"] == "x"]
+        assert x["outcome"] == "published"
+        sent = len(real_x.all_posts()["x"])  # the thread's parts, once
+        assert sent >= 1
+        third = json.loads(ok(ws, "publish", "--json"))
+        assert {r["outcome"] for r in third["results"] if r["channel"] == "x"} == {
+            "already-done"}
+        assert len(real_x.all_posts()["x"]) == sent

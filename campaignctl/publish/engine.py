@@ -467,6 +467,12 @@ class Publisher:
         if isinstance(exc, ChannelError):  # Rejected, NotSupported: the platform said no
             self.ledger.record_failed(claim, type(exc).__name__, exc.message, now=self.clock())
             return self._result(entry, O_FAILED, exc.message)
+        if isinstance(exc, CampaignctlError):
+            # A credential or setting the adapter could not resolve: raised before any
+            # request, so nothing left; a person fixes it and the next run sends.
+            self.ledger.record_failed(claim, type(exc).__name__, exc.one_line(),
+                                      retryable=True, now=self.clock())
+            return self._result(entry, O_FAILED, exc.one_line())
         # An adapter bug may strike after the request left: treat it as unknown so the next
         # run looks before it sends.
         reason = t("unexpected error in the {channel} adapter: {error}",
