@@ -30,7 +30,6 @@ from ..errors import UsageError
 from ..i18n import t
 from ..ledger import A_SANDBOX_RESET
 from ..models import Workspace
-from ..sandbox import REHEARSAL_AUDIENCE_SPEED, Sandbox
 from .common import open_ledger
 
 SANDBOX_STATE = "sandbox/state.pickle"
@@ -163,6 +162,10 @@ def sandbox_session(workspace: Workspace, url: str | None = None) -> Iterator[st
         yield found
         return
     state = workspace.state_dir / SANDBOX_STATE
+    # The emulators load only here (tests/test_layout.py: LAZY_MODULES): a live publish,
+    # cron's every minute, never pays for them.
+    from ..sandbox import REHEARSAL_AUDIENCE_SPEED, Sandbox
+
     with Sandbox(port=0, workspace=workspace_identity(workspace.root)) as sandbox:
         sandbox.load_state(state)
         for platform in sandbox.emulators:
@@ -209,6 +212,8 @@ def saved_posts(workspace_root: Any) -> dict | None:
     state = workspace_root / ".campaignctl" / SANDBOX_STATE
     if not state.is_file():
         return None
+    from ..sandbox import Sandbox
+
     sandbox = Sandbox(port=0)  # never started: only its emulators' memory is read
     try:
         return sandbox.all_posts() if sandbox.load_state(state) else None
