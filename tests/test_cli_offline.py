@@ -6,6 +6,8 @@ Exact exit codes, file:line in every error, no traceback, JSON shapes, both lang
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +15,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+import campaignctl
 from campaignctl.cli import app
 
 REPO = Path(__file__).resolve().parent.parent
@@ -376,3 +379,21 @@ def test_next_lists_the_next_posts_from_now(ws: Path, monkeypatch) -> None:
     assert rows == plan[:3]  # the same lines plan gives, and the same statuses
     text = run("next", "1", cwd=ws)
     assert text.exit_code == 0 and len(text.stdout.strip().splitlines()) == 4  # head, 1, blank, sum
+
+
+def test_a_command_group_is_one_file_in_cli(tmp_path: Path) -> None:
+    """Adding a command is writing cli/<group>.py with register(app): nothing else."""
+    copy = tmp_path / "campaignctl"
+    shutil.copytree(Path(campaignctl.__file__).parent, copy,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    (copy / "cli" / "hello.py").write_text(
+        "import typer\n\n\ndef hello() -> None:\n    \"\"\"Say hello.\"\"\"\n"
+        "    typer.echo('halo')\n\n\ndef register(app: typer.Typer) -> None:\n"
+        "    app.command()(hello)\n")
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-m", "campaignctl", "hello"], capture_output=True,
+                         text=True, env=env, cwd=tmp_path)
+    assert out.returncode == 0 and out.stdout.strip() == "halo", out.stderr
+    listed = subprocess.run([sys.executable, "-m", "campaignctl", "--help"],
+                            capture_output=True, text=True, env=env, cwd=tmp_path).stdout
+    assert "hello" in listed and listed.index("init") < listed.index("hello")

@@ -6,12 +6,14 @@ are not caught in commands: the root group's handler (_handler.py) turns every
 CampaignctlError into one line (file:line, what is wrong, what to do) and its exit code, and
 anything unexpected into one line too, never a traceback.
 
-To add a command: write ``cli/<group>.py`` with a ``register(app)`` and add it to ``GROUPS``.
+To add a command: write ``cli/<group>.py`` with a ``register(app)``; that is all (every
+module here not starting with "_" is registered; ``ORDER`` only sets --help's order).
 
 Exit codes: 0 fine (warnings allowed), 1 problems found in campaigns, 2 usage or
 configuration error, 70 internal error, 130 interrupted.
 """
 
+import importlib
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -20,7 +22,6 @@ import typer
 
 from ..errors import UsageError, translate_labels
 from ..i18n import LANGUAGES, set_language, t
-from . import channels, check, governance, publish, report, sandbox, service, workspace
 from ._common import err, state
 from ._handler import CampaignctlGroup
 
@@ -58,8 +59,19 @@ def _root(
     state.workspace = workspace_dir
 
 
-# The order of --help's command list.
-GROUPS = (workspace, check, publish, channels, sandbox, governance, report, service)
+# Every module of this package not starting with "_" is a command group: a new one joins by
+# being there. --help lists these first, in this order, then any others by name.
+ORDER = ("workspace", "check", "publish", "channels", "sandbox", "governance", "report",
+         "service")
+
+
+def _group_names() -> list[str]:
+    here = Path(__file__).parent
+    found = {p.stem for p in here.glob("*.py") if not p.stem.startswith("_")}
+    return [n for n in ORDER if n in found] + sorted(found - set(ORDER))
+
+
+GROUPS = tuple(importlib.import_module(f"{__name__}.{name}") for name in _group_names())
 for _group in GROUPS:
     _group.register(app)
 
