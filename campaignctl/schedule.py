@@ -431,3 +431,13 @@ def _ever_happens(post: Post) -> bool:
         return True
     except CroniterError:
         return False
+
+
+def window_text(delta: timedelta) -> str:
+    """A window such as the catch-up as reasons write it: 1h, 90 min, 45 s."""
+    seconds = int(delta.total_seconds())
+    if seconds % 3600 == 0:
+        return f"{seconds // 3600}h"
+    if seconds % 60 == 0:
+        return f"{seconds // 60} min"
+    return f"{seconds} s"

@@ -55,6 +55,7 @@ from ..ledger import (
 )
 from ..models import SKIPPED as PLAN_SKIPPED
 from ..models import Media, PlanEntry, Published, RenderedPost, Target, row_key
+from ..schedule import window_text
 from .results import (
     O_DONE,
     O_FAILED,
@@ -278,8 +279,9 @@ class Publisher:
             elif Ledger.is_retracted(markers, e.campaign, e.post, e.channel):
                 to_skip.append((e, t("retracted")))
             elif e.at < oldest:
+                window = window_text(self.settings.catch_up)
                 to_skip.append((e, t("missed: due at {at} (more than {window} ago)",
-                                     at=e.at.isoformat(), window=_human(self.settings.catch_up))))
+                                     at=e.at.isoformat(), window=window)))
             elif e.rendered is None:
                 to_skip.append((e, t("nothing rendered for this channel")))
             else:
@@ -601,7 +603,7 @@ class Publisher:
                 reason = t("retracted")
             elif row.at < now - self.settings.catch_up:
                 reason = t("missed: due at {at} (more than {window} ago)",
-                           at=row.at.isoformat(), window=_human(self.settings.catch_up))
+                           at=row.at.isoformat(), window=window_text(self.settings.catch_up))
             tasks.append((_stub(row), _bind(self._resolve, None, row, reason)))
         return RunSummary(self._run(tasks))
 
@@ -679,12 +681,3 @@ def _stub(row: OccurrenceStatus) -> PlanEntry:
 
 def _bind(fn: Callable[..., EntryResult], *args: Any) -> Callable[[], EntryResult]:
     return lambda: fn(*args)
-
-
-def _human(delta: timedelta) -> str:
-    seconds = int(delta.total_seconds())
-    if seconds % 3600 == 0:
-        return f"{seconds // 3600}h"
-    if seconds % 60 == 0:
-        return f"{seconds // 60} min"
-    return f"{seconds} s"

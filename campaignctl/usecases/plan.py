@@ -27,6 +27,7 @@ from ..errors import CampaignctlError, Problem
 from ..i18n import t
 from ..models import Campaign, OccurrenceState, PlanEntry, PublishOutcome, Workspace
 from ..planner import build_plan
+from ..schedule import window_text
 from .checks import known_facts, refusal_for
 
 # The statuses: where they overlap with `publish --dry-run --json` outcomes, its words.
@@ -160,20 +161,11 @@ def _skip_reason(e: PlanEntry, view: LedgerView, now: datetime,
         return t("retracted")
     if e.at < now - window:
         return t("missed: due at {at} (more than {window} ago)", at=e.at.isoformat(),
-                 window=_human(window))
+                 window=window_text(window))
     if e.rendered is None:
         return t("nothing rendered for this channel")
     return None
 
-
-def _human(delta: timedelta) -> str:
-    # publish/engine.py's _human, so the missed reason reads as publish writes it.
-    seconds = int(delta.total_seconds())
-    if seconds % 3600 == 0:
-        return f"{seconds // 3600}h"
-    if seconds % 60 == 0:
-        return f"{seconds // 60} min"
-    return f"{seconds} s"
 
 
 def _decide(e: PlanEntry, view: LedgerView, now: datetime, window: timedelta,
