@@ -674,3 +674,14 @@ def test_loading_and_planning_restore_the_collector_thresholds(tmp_path: Path) -
             assert gc.get_threshold()[0] == BULK_THRESHOLD
             1 / 0
     assert gc.get_threshold() == before
+
+
+def test_a_password_in_base_url_is_refused_and_never_echoed(tmp_path):
+    text = "channels:\n  x:\n    platform: x\n    base_url: https://ops:s3cr3t-pw@api.x.test/2\n"
+    root = make_workspace(tmp_path / "ws", text)
+    with pytest.raises(ConfigError) as err:
+        load_workspace(root)
+    [problem] = err.value.problems
+    assert problem.line == 4 and "user name or password" in problem.message
+    assert "credentials:" in problem.hint
+    assert "s3cr3t-pw" not in problem.one_line() and "s3cr3t-pw" not in str(err.value)

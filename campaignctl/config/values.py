@@ -10,6 +10,7 @@ import difflib
 import re
 from datetime import date, datetime, time, timedelta
 from functools import cache
+from urllib.parse import urlsplit
 from typing import Annotated, Any, NamedTuple
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -291,6 +292,12 @@ def _base_url(value: str | None) -> str | None:
     if value is not None and not value.startswith(("http://", "https://")):
         raise _fail(t("base_url is not an http(s) URL"),
                     t("write the API base like https://api.example.com"))
+    if value is not None and "@" in urlsplit(value).netloc:
+        # A user or password here would be printed by `channels`, kept in the ledger and in
+        # the append-only audit log, where it can never be purged. Never echo it.
+        raise _fail(t("base_url carries a user name or password"),
+                    t("remove the `user:password@` part; credentials go under `credentials:` "
+                      "as ${NAME} or keyring: references"))
     return value
 
 
