@@ -117,9 +117,16 @@ def _gone(record: dict[str, Any]) -> bool:
 
 
 def serves(url: str, root: Path | None, attempts: int = 1) -> bool:
-    """Does a sandbox answer at ``url`` that serves the workspace at ``root``?"""
+    """Does a sandbox answer at ``url`` that serves the workspace at ``root``: it says so, or
+    the world it keeps is this workspace's own saved one?"""
     answer = health(url, attempts)
-    return answer is not None and answer.get("workspace") == workspace_identity(root)
+    if answer is None:
+        return False
+    if answer.get("workspace") == workspace_identity(root):
+        return True
+    kept = answer.get("state")
+    return bool(kept and root is not None and Path(kept).resolve()
+                == (Path(root) / ".campaignctl" / SANDBOX_STATE).resolve())
 
 
 def running_sandbox(root: Path | None) -> str | None:
@@ -253,14 +260,7 @@ def _running_sandbox(workspace: Workspace, url: str | None) -> tuple[str | None,
     own = running_sandbox(workspace.root)
     if own:
         return own, None
-    answer = health(DEFAULT_SANDBOX_URL)
-    if answer is None:
-        return None, None
-    kept = answer.get("state")  # a sandbox that keeps this workspace's world is its own too
-    state = workspace.state_dir / SANDBOX_STATE
-    if kept and Path(kept).resolve() == state.resolve():
-        return DEFAULT_SANDBOX_URL, None
-    return None, DEFAULT_SANDBOX_URL
+    return None, (DEFAULT_SANDBOX_URL if answers(DEFAULT_SANDBOX_URL) else None)
 
 
 def _remove(path: Path) -> bool:
