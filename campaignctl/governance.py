@@ -40,6 +40,7 @@ from .ledger import A_RESUME as A_RESUME
 from .ledger import A_RETRACT as A_RETRACT
 from .ledger import A_STATE as A_STATE
 from .models import (
+    NOT_APPROVED,
     SCHEDULED,
     SKIPPED,
     ApprovalState,
@@ -53,7 +54,6 @@ from .models import (
 # Skip reasons are data, not messages (as in schedule.py): the ledger keeps them and code
 # reads their prefix, so they stay the same whatever language the user reads.
 PAUSED_PREFIX = "paused: "
-NOT_APPROVED = "not approved"
 EMERGENCY = "emergency"
 BLACKOUT_BYPASS_PREFIX = "emergency: bypassed blackout "
 
@@ -160,10 +160,7 @@ def resume(ledger: Ledger, workspace: Workspace, channels: Sequence[str] | None 
 
 def approval_required(workspace: Workspace, channel: str) -> bool:
     """True when posts on this account need approval (its own setting, else the global one)."""
-    account = workspace.accounts.get(channel)
-    if account is not None and account.approval_required is not None:
-        return account.approval_required
-    return workspace.approval_required
+    return workspace.needs_approval(channel)
 
 
 @dataclass

@@ -110,6 +110,11 @@ JINJA_GLOBALS = ("range", "lipsum", "dict", "cycler", "joiner", "namespace", "lo
 RESERVED_VAR_NAMES = frozenset(TEMPLATE_NAMESPACES + TEMPLATE_FILTERS + JINJA_GLOBALS)
 
 
+# The skip reason of a post that needs an approval nobody gave (data, like every skip reason:
+# the ledger keeps it and code reads it, whatever language the user reads).
+NOT_APPROVED = "not approved"
+
+
 # Plain strings, as they always were, for the modules that import these two names.
 SCHEDULED: str = OccurrenceState.SCHEDULED.value
 SKIPPED: str = OccurrenceState.SKIPPED.value
@@ -222,6 +227,14 @@ class Workspace:
     catch_up_seconds: int = 3600
     approval_required: bool = False
     channels_file: Path | None = None
+
+    def needs_approval(self, name: str) -> bool:
+        """True when posts on the account ``name`` need approval (its own setting, else the
+        workspace's)."""
+        account = self.accounts.get(name)
+        if account is not None and account.approval_required is not None:
+            return account.approval_required
+        return self.approval_required
 
     def target_of(self, name: str, force_sandbox: bool = False) -> Target:
         """Where the account ``name``'s posts go: the sandbox when every account is sent

@@ -233,11 +233,12 @@ def test_ledger_url_finds_what_the_ledger_would_open(ws, tmp_path):
                                                                        {ENV_VAR: other})
     pg = "postgresql+psycopg://u@127.0.0.1/db"
     assert plan.ledger_url(workspace, {ENV_VAR: pg}) == pg
-    # The words plan keeps for itself, to stay free of the ledger's imports.
+    # The setting plan names for itself, to stay free of the ledger's imports; the skip
+    # reason and the approval rule are the very ones governance uses.
     assert (plan.LEDGER_ENV, plan.NOT_APPROVED) == (ENV_VAR, governance.NOT_APPROVED)
+    assert plan.NOT_APPROVED is governance.NOT_APPROVED
     for name in workspace.accounts:
-        assert plan._approval_required(workspace, name) == \
-            governance.approval_required(workspace, name)
+        assert workspace.needs_approval(name) == governance.approval_required(workspace, name)
 
 
 def test_a_ledger_that_cannot_be_read_leaves_the_plan_and_says_so(ws, monkeypatch):

@@ -25,7 +25,7 @@ from typing import Any
 
 from ..errors import CampaignctlError, Problem
 from ..i18n import t
-from ..models import Campaign, OccurrenceState, PlanEntry, PublishOutcome, Workspace
+from ..models import NOT_APPROVED, Campaign, OccurrenceState, PlanEntry, PublishOutcome, Workspace
 from ..planner import build_plan
 from ..schedule import window_text
 from .checks import known_facts, refusal_for
@@ -40,12 +40,10 @@ UNKNOWN = PublishOutcome.UNKNOWN.value
 DEFERRED = "deferred"  # a platform's hold keeps the channel closed past the entry's time
 REFUSED = "refused"  # the platform would refuse it, by the account's last check
 
-# The ledger's URL setting and file (ledger/core.py's ENV_VAR and default_url), and the
-# skip reason of a post nobody approved (governance.NOT_APPROVED): both modules import
-# SQLAlchemy, which plan must not load where there is no ledger.
+# The ledger's URL setting and file (ledger/core.py's ENV_VAR and default_url): that module
+# imports SQLAlchemy, which plan must not load where there is no ledger.
 LEDGER_ENV = "CAMPAIGNCTL_LEDGER"
 LEDGER_FILE = "ledger.db"
-NOT_APPROVED = "not approved"
 
 
 @dataclass
@@ -133,20 +131,12 @@ def plan_job(workspace: Workspace, campaigns: Sequence[Campaign], *,
     return report
 
 
-def _approval_required(workspace: Workspace, channel: str) -> bool:
-    # governance.approval_required, which plan cannot import without the ledger.
-    account = workspace.accounts.get(channel)
-    if account is not None and account.approval_required is not None:
-        return account.approval_required
-    return workspace.approval_required
-
-
 def _unapproved(workspace: Workspace, entries: Sequence[PlanEntry],
                 oldest: datetime) -> dict[str, str]:
     """Without a ledger no post is approved: what governance.gate says of an empty one."""
     return {e.key: NOT_APPROVED for e in entries
             if e.status == SCHEDULED and e.rendered is not None and e.at >= oldest
-            and _approval_required(workspace, e.channel)}
+            and workspace.needs_approval(e.channel)}
 
 
 def _skip_reason(e: PlanEntry, view: LedgerView, now: datetime,
