@@ -406,6 +406,16 @@ class OccurrenceRecords(LedgerBase):
             return [self._row(r) for r in conn.execute(q)]
 
     @guarded
+    def posts_known(self) -> dict[str, set[str]]:
+        """Campaign id -> the post ids the ledger holds occurrences of (one row per pair)."""
+        q = select(occurrences.c.campaign, occurrences.c.post).distinct()
+        names: dict[str, set[str]] = {}
+        with self.engine.connect() as conn:
+            for campaign, post in conn.execute(q):
+                names.setdefault(campaign, set()).add(post)
+        return names
+
+    @guarded
     def counts(self, campaign: str | None = None) -> dict[str, int]:
         """How many occurrences are in each state."""
         q = select(occurrences.c.state, func.count()).group_by(occurrences.c.state)

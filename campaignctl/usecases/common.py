@@ -58,11 +58,8 @@ class Selection:
 def ledger_posts(workspace: Workspace) -> dict[str, set[str]]:
     """Campaign id -> post ids of every occurrence the workspace's ledger holds, including
     those of campaign files since removed."""
-    names: dict[str, set[str]] = {}
     with open_ledger(workspace) as ledger:
-        for row in ledger.status():
-            names.setdefault(row.campaign, set()).add(row.post)
-    return names
+        return ledger.posts_known()
 
 
 def publisher_for(workspace: Workspace, ledger: Ledger, sandbox_url: str | None,
