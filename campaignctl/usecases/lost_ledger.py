@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 from ..channels import channel_for
@@ -97,6 +98,25 @@ def check_ledger(workspace: Workspace, ledger: Ledger, *, looking_up: bool,
                         "second time", sign=sign), ways)
 
 
+def _sqlite_file(ledger: Ledger) -> Path | None:
+    url = ledger.engine.url
+    if ledger.dialect == "sqlite" and url.database and url.database != ":memory:":
+        return Path(url.database)
+    return None
+
+
+def _inode(path: Path | None) -> tuple[int, int] | None:
+    """(device, inode) of the file: a deleted or replaced ledger file has other ones (the
+    old inode cannot be reused meanwhile: this run's connections still hold it open)."""
+    if path is None:
+        return None
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino
+
+
 class WatchedLedger:
     """The ledger as one run's Publisher sees it: before each claim it checks that the
     ledger at its URL is still the one the run began with, and refuses the claim (nothing
@@ -106,13 +126,19 @@ class WatchedLedger:
         self._ledger = ledger
         self.ledger_id = ledger_id
         self._lost = False
+        self._file = _sqlite_file(ledger)
+        self._inode = _inode(self._file)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._ledger, name)
 
     def intact(self) -> bool:
         """Is the ledger at the URL still the one this run began with?"""
-        if not self._lost and self._ledger.identity_now() != self.ledger_id:
+        if self._lost:
+            return False
+        if self._inode is not None and _inode(self._file) == self._inode:
+            return True  # the very file the run opened: no need to read it again per claim
+        if self._ledger.identity_now() != self.ledger_id:
             self._lost = True
         return not self._lost
 
