@@ -69,13 +69,6 @@ def _utc(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def errors_text(count: int) -> str:
-    return tn("{count} error", "{count} errors", count)
-
-
-def warnings_text(count: int) -> str:
-    return tn("{count} warning", "{count} warnings", count)
-
 
 def plan_table(lines: Sequence[Any], campaigns: Sequence[Campaign]) -> str:
     """The timeline as an aligned table for terminals and CI logs, with what publish would
@@ -175,8 +168,8 @@ def preview_markdown(entries: Sequence[PlanEntry], campaigns: Sequence[Campaign]
     if problems:
         icon = "❌" if errors else "⚠️"
         # "3 errors, 1 warning": a comma joins the two counts in every language we have.
-        out.append(f"\n{icon} {errors_text(len(errors))}, "
-                   f"{warnings_text(len(problems) - len(errors))}")
+        out.append(f"\n{icon} {tn('{count} error', '{count} errors', len(errors))}, "
+                   f"{tn('{count} warning', '{count} warnings', len(problems) - len(errors))}")
         out.extend(f"- `{p.location()}` **{t(p.severity)}**: {p.message}"
                    + (f" — {p.hint}" if p.hint else "") for p in problems)
     current = None

@@ -29,12 +29,6 @@ def resume_job(workspace: Workspace, channels: Sequence[str] | None = None, *,
         return governance.resume(ledger, workspace, channels, by=by, now=now)
 
 
-def pauses_job(workspace: Workspace) -> list[Any]:
-    """The pauses that hold now (for `status`)."""
-    with open_ledger(workspace) as ledger:
-        return governance.active_pauses(ledger)
-
-
 def approve_job(workspace: Workspace, campaigns: Sequence[Campaign], selection: Selection, *,
                 by: str | None, now: datetime) -> tuple[list[PlanEntry], list[Any]]:
     """Approve the exact rendered content of every upcoming (occurrence, channel) selected."""
